@@ -1,0 +1,128 @@
+import path from 'node:path';
+
+/**
+ * Configuration, parsed once at start-up from the environment and frozen.
+ * Every variable is documented in docs/configuration.md (a test checks the two agree).
+ * An invalid value throws a ConfigError naming the variable, so start-up stops with a clear message.
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** `postgres://…` selects PostgreSQL; unset means the embedded SQLite database under dataDir. */
+  readonly databaseUrl: string | undefined;
+  /** Schema to use on PostgreSQL (tests give each run its own). */
+  readonly databaseSchema: string | undefined;
+  /** The address people reach cvdesk at; used in links sent by mail. */
+  readonly publicUrl: string;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  /** 32-byte key (base64) that encrypts secrets at rest; unset means `<dataDir>/master.key`. */
+  readonly masterKey: string | undefined;
+  readonly sessionIdleMinutes: number;
+  readonly sessionAbsoluteHours: number;
+  readonly bodyLimitBytes: number;
+  readonly authRateLimitPerMinute: number;
+  readonly trustProxy: boolean;
+  readonly tlsCertFile: string | undefined;
+  readonly tlsKeyFile: string | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly jobPollMs: number;
+  readonly jobConcurrency: number;
+  readonly runJobs: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got ${parsed.protocol}`);
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const port = overrides.port ?? integer(env, 'PORT', 8080, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const dataDir = path.resolve(overrides.dataDir ?? (env.CVDESK_DATA || './data'));
+  const databaseUrl = overrides.databaseUrl ?? url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseSchema = overrides.databaseSchema ?? (env.DATABASE_SCHEMA || undefined);
+  if (databaseSchema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
+    throw new ConfigError('DATABASE_SCHEMA', 'must be a lower-case SQL identifier');
+  }
+  const tlsCertFile = env.TLS_CERT_FILE || undefined;
+  const tlsKeyFile = env.TLS_KEY_FILE || undefined;
+  if (Boolean(tlsCertFile) !== Boolean(tlsKeyFile)) {
+    throw new ConfigError(tlsCertFile ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE', 'TLS needs both TLS_CERT_FILE and TLS_KEY_FILE');
+  }
+  const scheme = tlsCertFile ? 'https' : 'http';
+  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `${scheme}://localhost:${port}`).replace(/\/+$/, '');
+  const masterKey = env.CVDESK_MASTER_KEY || undefined;
+  if (masterKey !== undefined && Buffer.from(masterKey, 'base64').length !== 32) {
+    throw new ConfigError('CVDESK_MASTER_KEY', 'must be 32 bytes encoded in base64 (openssl rand -base64 32)');
+  }
+  const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const mailFrom = env.MAIL_FROM || `cvdesk <security@${new URL(publicUrl).hostname}>`;
+
+  return Object.freeze({
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    databaseSchema,
+    publicUrl,
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom,
+    masterKey,
+    sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 60, 1, 60 * 24 * 30),
+    sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 90),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 1024 * 1024 * 1024),
+    authRateLimitPerMinute: integer(env, 'AUTH_RATE_LIMIT_PER_MINUTE', 20, 1, 100_000),
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    tlsCertFile,
+    tlsKeyFile,
+    logLevel,
+    jobPollMs: integer(env, 'JOB_POLL_MS', 500, 10, 60_000),
+    jobConcurrency: integer(env, 'JOB_CONCURRENCY', 4, 1, 64),
+    runJobs: boolean(env, 'RUN_JOBS', true),
+    ...overrides,
+  });
+}

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Database } from './schema.js';
+import type { Engine } from './dialect.js';
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly engine: Engine;
+  /** The SQLite file (undefined on PostgreSQL); used by backups. */
+  readonly sqliteFile: string | undefined;
+  /** The PostgreSQL pool, shared with pg-boss (undefined on SQLite). */
+  readonly pgPool: pg.Pool | undefined;
+  readonly pgSchema: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  databaseUrl: string | undefined;
+  databaseSchema?: string | undefined;
+  dataDir: string;
+  /** Pool size on PostgreSQL. */
+  poolSize?: number;
+}
+
+// PostgreSQL returns int8 and numeric as strings by default; our counters fit in a double.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) return connectPostgres(options.databaseUrl, options.databaseSchema, options.poolSize ?? 10);
+  return connectSqlite(path.join(options.dataDir, 'cvdesk.sqlite'));
+}
+
+function connectSqlite(file: string): DatabaseHandle {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    engine: 'sqlite',
+    sqliteFile: file,
+    pgPool: undefined,
+    pgSchema: undefined,
+    close: () => db.destroy(),
+  };
+}
+
+async function connectPostgres(url: string, schema: string | undefined, poolSize: number): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  if (schema) {
+    // Each connection works in its own schema (tests give every run one, so runs never collide).
+    pool.on('connect', (client) => {
+      client.query(`SET search_path TO "${schema}"`).catch(() => undefined);
+    });
+    const client = await pool.connect();
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await client.query(`SET search_path TO "${schema}"`);
+    } finally {
+      client.release();
+    }
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await sql`select 1`.execute(db);
+  return {
+    db,
+    engine: 'postgres',
+    sqliteFile: undefined,
+    pgPool: pool,
+    pgSchema: schema,
+    close: () => db.destroy(),
+  };
+}

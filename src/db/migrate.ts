@@ -1,0 +1,36 @@
+import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
+import * as foundation from './migrations/20261127_0001_foundation.js';
+
+/** Every migration, in order. Listed statically so the compiled server needs no file scanning. */
+const MIGRATIONS: Record<string, Migration> = {
+  '20261127_0001_foundation': foundation,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** `schema` must be given on PostgreSQL when not `public`, or Kysely finds other schemas' tables. */
+function migrator(db: Kysely<any>, schema: string | undefined): Migrator {
+  return new Migrator({
+    db,
+    provider,
+    migrationTableName: 'cvdesk_migrations',
+    migrationLockTableName: 'cvdesk_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+}
+
+export interface MigrationOutcome {
+  applied: string[];
+}
+
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<MigrationOutcome> {
+  const { error, results } = await migrator(db, schema).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/** Names of migrations not yet applied (empty when the database is current). */
+export async function pendingMigrations(db: Kysely<any>, schema?: string): Promise<string[]> {
+  const all = await migrator(db, schema).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

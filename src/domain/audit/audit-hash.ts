@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+
+/** The hash of the (non-existent) event before the first one. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The fields an audit event's hash covers: everything but the hash itself. */
+export interface HashedAuditFields {
+  seq: number;
+  id: string;
+  occurred_at: string;
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  object_type: string;
+  object_id: string | null;
+  data: string;
+  ip: string | null;
+  prev_hash: string;
+}
+
+/**
+ * JSON with keys sorted at every depth, so the same content always hashes the same whatever
+ * order it was built in.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** SHA-256 over the canonical form of every field, the previous event's hash included. */
+export function hashAuditEvent(event: HashedAuditFields): string {
+  return createHash('sha256').update(canonicalJson(event)).digest('hex');
+}

@@ -1,0 +1,112 @@
+import type { Selectable } from 'kysely';
+import type { AppContext } from '../../context.js';
+import type { Executor } from '../../db/dialect.js';
+import { AppError, invalid, notFound } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { TOKEN_SCOPES, type TokenScope } from '../../shared/roles.js';
+import { addDays, iso } from '../../shared/time.js';
+import { randomToken, sha256 } from '../../security/random.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { findUserById } from '../users/user.repository.js';
+import { userRoles } from '../users/user.js';
+import type { Actor, UserActor } from './actor.js';
+import type { ApiTokenTable } from './auth.table.js';
+
+export type ApiTokenRow = Selectable<ApiTokenTable>;
+
+/** Tokens start with a fixed prefix so secret scanners can recognise a leaked one. */
+export const TOKEN_PREFIX = 'cvd_';
+const PREFIX_SHOWN = 12;
+const MAX_EXPIRY_DAYS = 366;
+
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: TokenScope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export function presentToken(row: ApiTokenRow): ApiTokenView {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: JSON.parse(row.scopes) as TokenScope[],
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+export interface NewToken {
+  name: string;
+  scopes: readonly string[];
+  expiresInDays?: number | undefined;
+}
+
+/** Makes a token for `userId`; the secret is returned once and only its hash is kept. */
+export async function createApiToken(context: AppContext, trx: Executor, actor: Actor, userId: string, input: NewToken): Promise<{ token: string; item: ApiTokenView }> {
+  if (actor.kind === 'user' && actor.userId !== userId) throw new AppError('forbidden', 'You may only make tokens for yourself');
+  if (actor.kind === 'anonymous') throw new AppError('authentication_required', 'Sign in first');
+  const name = input.name.trim();
+  if (!name || name.length > 100) throw invalid('/name', 'must be 1 to 100 characters');
+  const scopes = [...new Set(input.scopes)];
+  if (scopes.length === 0) throw invalid('/scopes', 'must name at least one scope');
+  for (const scope of scopes) if (!(TOKEN_SCOPES as readonly string[]).includes(scope)) throw invalid('/scopes', `unknown scope "${scope}"`);
+  if (input.expiresInDays !== undefined && (input.expiresInDays < 1 || input.expiresInDays > MAX_EXPIRY_DAYS)) {
+    throw invalid('/expiresInDays', `must be between 1 and ${MAX_EXPIRY_DAYS}`);
+  }
+  if (!(await findUserById(trx, userId))) throw notFound('Account');
+  const now = context.clock.now();
+  const token = TOKEN_PREFIX + randomToken(32);
+  const row: ApiTokenRow = {
+    id: newId(),
+    user_id: userId,
+    name,
+    token_hash: sha256(token),
+    prefix: token.slice(0, PREFIX_SHOWN),
+    scopes: JSON.stringify(scopes),
+    created_at: iso(now),
+    last_used_at: null,
+    expires_at: input.expiresInDays === undefined ? null : iso(addDays(now, input.expiresInDays)),
+    revoked_at: null,
+  };
+  await trx.insertInto('api_tokens').values(row).execute();
+  await recordAudit(context, trx, actor, { action: 'token.created', objectType: 'api_token', objectId: row.id, data: { userId, name, scopes, expiresAt: row.expires_at } });
+  return { token, item: presentToken(row) };
+}
+
+export async function listApiTokens(db: Executor, userId: string): Promise<ApiTokenView[]> {
+  const rows = await db.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
+  return rows.map(presentToken);
+}
+
+/** Revokes one of the actor's own tokens (the CLI operator may revoke any). */
+export async function revokeApiToken(context: AppContext, trx: Executor, actor: Actor, tokenId: string): Promise<void> {
+  const row = await trx.selectFrom('api_tokens').selectAll().where('id', '=', tokenId).executeTakeFirst();
+  // Someone else's token is reported as absent: its existence is not theirs to learn.
+  if (!row || (actor.kind === 'user' && row.user_id !== actor.userId) || actor.kind === 'anonymous') throw notFound('Token');
+  if (row.revoked_at !== null) return;
+  await trx.updateTable('api_tokens').set({ revoked_at: iso(context.clock.now()) }).where('id', '=', tokenId).execute();
+  await recordAudit(context, trx, actor, { action: 'token.revoked', objectType: 'api_token', objectId: tokenId, data: { userId: row.user_id } });
+}
+
+/** The actor a bearer token stands for, or undefined. Two-factor does not apply: the token stands alone. */
+export async function authenticateToken(context: AppContext, db: Executor, token: string, ip?: string): Promise<UserActor | undefined> {
+  if (!token.startsWith(TOKEN_PREFIX)) return undefined;
+  const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
+  const now = context.clock.now();
+  if (!row || row.revoked_at !== null || (row.expires_at !== null && now >= new Date(row.expires_at))) return undefined;
+  const user = await findUserById(db, row.user_id);
+  if (!user || user.disabled_at !== null) return undefined;
+  // Record use at most once a minute, so a busy integration does not write on every call.
+  if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > 60_000) {
+    await db.updateTable('api_tokens').set({ last_used_at: iso(now) }).where('id', '=', row.id).execute();
+  }
+  return { kind: 'user', userId: user.id, email: user.email, roles: userRoles(user), via: 'token', scopes: JSON.parse(row.scopes) as TokenScope[], tokenId: row.id, ip };
+}

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import type { AppContext } from '../context.js';
+import { packageVersion } from '../config/paths.js';
+import { registerAuthentication } from './plugins/authentication.js';
+import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerMetrics } from './plugins/metrics.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerWebApp } from './plugins/web-app.js';
+import { apiReferenceRoutes } from './routes/api-reference.js';
+import { auditRoutes } from './routes/audit.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { meRoutes } from './routes/me.routes.js';
+import { operationsRoutes } from './routes/operations.routes.js';
+import { usersRoutes } from './routes/users.routes.js';
+import { ErrorResponse } from './schemas.js';
+
+export interface BuildAppOptions {
+  /** Log requests (off in tests). */
+  logger?: boolean;
+}
+
+/** Every area's routes under /api/v1. A new area adds one line here. */
+const API_ROUTES = [authRoutes, meRoutes, usersRoutes, auditRoutes, operationsRoutes];
+
+/**
+ * Builds the HTTP server without listening, so tests use `app.inject()` and main.ts decides
+ * where to listen.
+ */
+export async function buildApp(context: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { config } = context;
+  const app = Fastify({
+    logger:
+      options.logger === false || config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'] },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ...(config.tlsCertFile && config.tlsKeyFile ? { https: { cert: fs.readFileSync(config.tlsCertFile), key: fs.readFileSync(config.tlsKeyFile) } } : {}),
+    ajv: {
+      // Unknown fields are an error naming the field, not silently dropped.
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+      plugins: [(await import('ajv-formats')).default as never],
+    },
+  });
+
+  registerErrorHandler(app);
+  await registerSecurityHeaders(app);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      message: `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} seconds`,
+    }),
+  });
+  const registry = registerMetrics(app);
+  await registerAuthentication(app, context);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'cvdesk', version: packageVersion(), description: 'Coordinated vulnerability disclosure: the cvdesk JSON API.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'Personal API token (cvd_…)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'cvdesk_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  app.addSchema(ErrorResponse);
+
+  await app.register(async (api) => {
+    for (const routes of API_ROUTES) await routes(api, context);
+  }, { prefix: '/api/v1' });
+  await healthRoutes(app, context, registry);
+  await apiReferenceRoutes(app, () => app.swagger());
+  await registerWebApp(app);
+  return app;
+}

@@ -1,0 +1,112 @@
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../context.js';
+import { ANONYMOUS, type Actor, type UserActor } from '../../domain/auth/actor.js';
+import { authenticateToken } from '../../domain/auth/token.service.js';
+import { resolveSession, type SessionRow } from '../../domain/auth/session.service.js';
+import { findUserById } from '../../domain/users/user.repository.js';
+import { userRoles } from '../../domain/users/user.js';
+import { AppError } from '../../shared/errors.js';
+import { safeEqual } from '../../security/random.js';
+
+export const SESSION_COOKIE = 'cvdesk_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is acting: a fully signed-in user, a token holder, or anonymous. */
+    actor: Actor;
+    /** The session behind the cookie, in whatever stage (sign-in may be half done). */
+    session: SessionRow | undefined;
+    /** The raw cookie value, so sign-in can replace the session it came with. */
+    sessionCookie: string | undefined;
+    /** The account of a session whose sign-in is not complete yet (two-factor pending or to set up). */
+    pendingActor: UserActor | undefined;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Resolves credentials on every API request. A bearer token stands alone (no cookie, no CSRF).
+ * A session cookie yields an actor only once sign-in is complete (two-factor done); a
+ * half-done session is exposed as `request.session` for the few routes that finish sign-in.
+ * Cookie-authenticated writes must carry the session's CSRF token in X-CSRF-Token.
+ */
+export async function registerAuthentication(app: FastifyInstance, context: AppContext): Promise<void> {
+  await app.register(cookie);
+  app.decorateRequest('actor', null as never);
+  app.decorateRequest('session', undefined);
+  app.decorateRequest('sessionCookie', undefined);
+  app.decorateRequest('pendingActor', undefined);
+
+  app.addHook('onRequest', async (request) => {
+    request.actor = { ...ANONYMOUS, ip: request.ip };
+    if (!request.url.startsWith('/api/')) return;
+    const unsafe = !SAFE_METHODS.has(request.method);
+    if (unsafe) checkOrigin(request, context.config.publicUrl);
+
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+      const actor = match ? await authenticateToken(context, context.db, match[1]!, request.ip) : undefined;
+      if (!actor) throw new AppError('token_invalid', 'The API token is not valid, expired or revoked');
+      if (unsafe && !actor.scopes.includes('write')) throw new AppError('insufficient_scope', 'This token may only read (scope "read"); writing needs scope "write"');
+      request.actor = actor;
+      return;
+    }
+
+    const cookieValue = request.cookies[SESSION_COOKIE];
+    if (!cookieValue) return;
+    request.sessionCookie = cookieValue;
+    const session = await resolveSession(context, context.db, cookieValue);
+    if (!session) return;
+    if (unsafe && !safeEqual(String(request.headers['x-csrf-token'] ?? ''), session.csrf_token)) {
+      throw new AppError('csrf_failed', 'Missing or wrong X-CSRF-Token header; reload the page and try again');
+    }
+    request.session = session;
+    const user = await findUserById(context.db, session.user_id);
+    if (!user || user.disabled_at !== null) return;
+    const actor: UserActor = {
+      kind: 'user',
+      userId: user.id,
+      email: user.email,
+      roles: userRoles(user),
+      via: 'session',
+      scopes: ['read', 'write'],
+      sessionId: session.id,
+      ip: request.ip,
+    };
+    if (session.stage === 'full') request.actor = actor;
+    else request.pendingActor = actor;
+  });
+}
+
+/**
+ * Browsers send Origin on cross-site writes; one from elsewhere is refused even before CSRF
+ * tokens (this also covers sign-in, which has no session yet).
+ */
+function checkOrigin(request: FastifyRequest, publicUrl: string): void {
+  const origin = request.headers.origin;
+  if (!origin) return;
+  const allowed = new Set([new URL(publicUrl).origin, `${request.protocol}://${request.headers.host ?? ''}`]);
+  if (!allowed.has(origin)) throw new AppError('csrf_failed', `Requests from ${origin} are not accepted`);
+}
+
+/** The signed-in user, or a 401/403 that says what is missing. */
+export function requireUser(request: FastifyRequest): UserActor {
+  if (request.actor.kind === 'user') return request.actor;
+  if (request.session?.stage === 'mfa_pending') throw new AppError('mfa_required', 'Enter your two-factor code to finish signing in');
+  if (request.session?.stage === 'mfa_enrollment') {
+    throw new AppError('mfa_enrollment_required', 'Staff accounts must set up two-factor authentication before anything else');
+  }
+  throw new AppError('authentication_required', 'Sign in or send an API token (Authorization: Bearer …)');
+}
+
+/**
+ * The user of a session in enrolment, allowed only on the two-factor setup routes (a staff
+ * member's first sign-in), or a fully signed-in user.
+ */
+export function requireUserOrEnrolling(request: FastifyRequest): UserActor {
+  if (request.actor.kind !== 'user' && request.session?.stage === 'mfa_enrollment' && request.pendingActor) return request.pendingActor;
+  return requireUser(request);
+}
