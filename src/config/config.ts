@@ -30,6 +30,10 @@ export interface Config {
   readonly jobPollMs: number;
   readonly jobConcurrency: number;
   readonly runJobs: boolean;
+  /** The first administrator's email, made on first start with an empty database. */
+  readonly adminEmail: string;
+  /** Bearer token that lets non-loopback clients read /metrics; unset means loopback only. */
+  readonly metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +127,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     jobPollMs: integer(env, 'JOB_POLL_MS', 500, 10, 60_000),
     jobConcurrency: integer(env, 'JOB_CONCURRENCY', 4, 1, 64),
     runJobs: boolean(env, 'RUN_JOBS', true),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    adminEmail: env.CVDESK_ADMIN_EMAIL || 'admin@cvdesk.local',
     ...overrides,
   });
 }

@@ -186,8 +186,10 @@ describe.each(DIALECTS)('job queue on %s', (engine) => {
         },
       },
     });
+    await context.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 10; i++) await queue.enqueue(trx, 'test.busy', { i });
+    });
     await queue.start();
-    for (let i = 0; i < 10; i++) await enqueue(queue, 'test.busy', { i });
     await waitFor(() => done === 10, 15_000, 'ten jobs');
     expect(most).toBeGreaterThan(1);
     expect(most).toBeLessThanOrEqual(context.config.jobConcurrency);

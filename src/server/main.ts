@@ -13,15 +13,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_ADMIN_EMAIL = 'admin@cvdesk.local';
-
 /** Starts cvdesk: migrate, first-admin bootstrap, HTTP, job workers. */
 export async function startServer(config: Config, print: (line: string) => void = console.log): Promise<RunningServer> {
   const context = await createContext(config);
-  const adminEmail = process.env.CVDESK_ADMIN_EMAIL || DEFAULT_ADMIN_EMAIL;
-  const setupLink = await inTransaction(context, (trx) => bootstrapFirstAdmin(context, trx, adminEmail));
+  const setupLink = await inTransaction(context, (trx) => bootstrapFirstAdmin(context, trx, config.adminEmail));
   if (setupLink) {
-    print(`\nFirst start: an administrator account was made for ${adminEmail}.`);
+    print(`\nFirst start: an administrator account was made for ${config.adminEmail}.`);
     print(`Set its password with this one-time link (valid 72 hours):\n\n  ${setupLink}\n`);
   }
   const app = await buildApp(context);

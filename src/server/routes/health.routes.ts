@@ -5,7 +5,13 @@ import type { Registry } from 'prom-client';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { pendingMigrations } from '../../db/migrate.js';
+import { forbidden } from '../../shared/errors.js';
+import { safeEqual } from '../../security/random.js';
 import { errors } from '../schemas.js';
+
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
+}
 
 const Health = Type.Object({ status: Type.String(), checks: Type.Optional(Type.Record(Type.String(), Type.String())) });
 
@@ -35,8 +41,20 @@ export async function healthRoutes(fastify: FastifyInstance, context: AppContext
 
   app.get(
     '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', produces: ['text/plain'], response: { 200: Type.String(), ...errors(500) } } },
-    async (_request, reply) => {
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics (text format); from loopback, or with Authorization: Bearer METRICS_TOKEN',
+        produces: ['text/plain'],
+        response: { 200: Type.String(), ...errors(403) },
+      },
+    },
+    async (request, reply) => {
+      const token = context.config.metricsToken;
+      const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      if (!isLoopback(request.ip) && !(token && presented && safeEqual(presented, token))) {
+        throw forbidden('Metrics are served to loopback clients, or with the METRICS_TOKEN bearer token');
+      }
       reply.header('content-type', registry.contentType);
       return registry.metrics();
     },

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/shared/roles.js';
+import { ROLES } from '../../src/shared/roles.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildUser, type BuiltUser } from '../helpers/factories.js';
+
+type Who = Role | 'anonymous';
+/** Error codes that mean "not allowed" (as opposed to bad input or a missing object). */
+const REFUSALS = ['authentication_required', 'forbidden', 'mfa_required', 'mfa_enrollment_required', 'insufficient_scope', 'token_invalid', 'csrf_failed'];
+const EVERYONE: Who[] = [...ROLES];
+const STAFF: Who[] = ['triager', 'lead', 'cna', 'auditor'];
+
+interface RouteCase {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  /** Who gets past authorisation (may still get 4xx for the body; never 401/403). */
+  allowed: Who[];
+  /** Built per request, so writes act on fresh objects. */
+  payload?: (fixture: Fixture, who: Who) => unknown;
+  /** Acting on an object that belongs to someone else. */
+  othersObject?: (fixture: Fixture) => string;
+}
+
+interface Fixture {
+  users: Record<Role, BuiltUser>;
+  victim: BuiltUser;
+  victimTokenId: string;
+}
+
+/**
+ * Every API route × every role × anonymous (and, where a route names an object, someone
+ * else's object). The list must cover every route in the OpenAPI document: a new route
+ * without a row here fails the test.
+ */
+const CASES: RouteCase[] = [
+  { method: 'GET', url: '/healthz', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'GET', url: '/readyz', allowed: ['anonymous', ...EVERYONE] },
+  // From loopback (as inject() is); other addresses need METRICS_TOKEN, see metrics.test.ts.
+  { method: 'GET', url: '/metrics', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'GET', url: '/api/v1/session', allowed: [] },
+  { method: 'POST', url: '/api/v1/auth/signin', allowed: ['anonymous', ...EVERYONE], payload: () => ({ email: 'nobody@example.org', password: 'x' }) },
+  { method: 'POST', url: '/api/v1/auth/mfa', allowed: [], payload: () => ({ code: '123456' }) },
+  { method: 'POST', url: '/api/v1/auth/signout', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'POST', url: '/api/v1/auth/signup', allowed: ['anonymous', ...EVERYONE], payload: () => ({ email: 'bad', password: 'x' }) },
+  { method: 'POST', url: '/api/v1/auth/verify-email', allowed: [], payload: () => ({ token: 'nope' }) },
+  { method: 'POST', url: '/api/v1/auth/password-reset', allowed: ['anonymous', ...EVERYONE], payload: () => ({ email: 'nobody@example.org' }) },
+  { method: 'POST', url: '/api/v1/auth/password-reset/complete', allowed: [], payload: () => ({ token: 'nope', password: 'a long enough password' }) },
+  { method: 'GET', url: '/api/v1/me', allowed: EVERYONE },
+  { method: 'POST', url: '/api/v1/me/password', allowed: EVERYONE, payload: () => ({ currentPassword: 'wrong', newPassword: 'x' }) },
+  { method: 'POST', url: '/api/v1/me/two-factor/setup', allowed: EVERYONE },
+  { method: 'POST', url: '/api/v1/me/two-factor/confirm', allowed: EVERYONE, payload: () => ({ code: '000000' }) },
+  { method: 'POST', url: '/api/v1/me/two-factor/recovery-codes', allowed: EVERYONE, payload: () => ({ code: '000000' }) },
+  { method: 'DELETE', url: '/api/v1/me/two-factor', allowed: ['reporter'], payload: () => ({ password: 'wrong password' }) },
+  { method: 'GET', url: '/api/v1/me/tokens', allowed: EVERYONE },
+  { method: 'POST', url: '/api/v1/me/tokens', allowed: EVERYONE, payload: () => ({ name: 'matrix', scopes: ['read'] }) },
+  { method: 'DELETE', url: '/api/v1/me/tokens/:id', allowed: EVERYONE, othersObject: (f) => f.victimTokenId },
+  { method: 'GET', url: '/api/v1/users', allowed: ['lead', 'auditor'] },
+  { method: 'POST', url: '/api/v1/users', allowed: ['lead'], payload: () => ({ email: `invitee-${Math.random().toString(36).slice(2)}@example.org`, roles: ['triager'] }) },
+  { method: 'PATCH', url: '/api/v1/users/:id', allowed: ['lead'], payload: () => ({ roles: ['reporter'] }), othersObject: (f) => f.victim.row.id },
+  { method: 'GET', url: '/api/v1/audit', allowed: STAFF },
+  { method: 'GET', url: '/api/v1/audit/verify', allowed: ['lead', 'auditor'] },
+  { method: 'GET', url: '/api/v1/audit/export', allowed: ['lead', 'auditor'] },
+  { method: 'GET', url: '/api/v1/outbox', allowed: ['lead'] },
+  { method: 'GET', url: '/api/v1/outbox/:id', allowed: ['lead'], othersObject: () => '00000000-0000-4000-8000-000000000000' },
+  { method: 'GET', url: '/api/v1/jobs', allowed: ['lead'] },
+  { method: 'POST', url: '/api/v1/jobs/:id/retry', allowed: ['lead'], othersObject: () => '00000000-0000-4000-8000-000000000000' },
+];
+
+describe.each(DIALECTS)('authorisation matrix on %s', (engine) => {
+  let t: TestApp;
+  let fixture: Fixture;
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine);
+    const users = {} as Record<Role, BuiltUser>;
+    for (const role of ROLES) users[role] = await buildUser(t.context, { roles: [role] });
+    const victim = await buildUser(t.context, { roles: ['reporter'] });
+    const tokens = await t.request({ method: 'GET', url: '/api/v1/me/tokens', token: victim.token });
+    fixture = { users, victim, victimTokenId: tokens.json().items[0].id };
+  });
+  afterAll(async () => t?.close());
+
+  it('has a row for every route in the OpenAPI document', async () => {
+    const doc = (await t.request({ method: 'GET', url: '/api/v1/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    const covered = CASES.map((c) => `${c.method} ${c.url}`);
+    for (const route of documented) expect(covered, `matrix row missing for ${route}`).toContain(route);
+  });
+
+  for (const route of CASES) {
+    for (const who of ['anonymous', ...ROLES] as Who[]) {
+      it(`${route.method} ${route.url} as ${who} ${route.allowed.includes(who) ? 'passes' : 'is refused'}`, async () => {
+        const url = route.url.replace(':id', route.othersObject ? route.othersObject(fixture) : '00000000-0000-4000-8000-000000000000');
+        const token = who === 'anonymous' ? undefined : fixture.users[who].token;
+        const payload = route.payload?.(fixture, who);
+        const res = await t.request({ method: route.method, url, ...(token ? { token } : {}), ...(payload === undefined ? {} : { payload: payload as object }) });
+        expect(res.statusCode, res.body).toBeLessThan(500);
+        const code = res.statusCode >= 400 ? (res.json() as { error: { code: string } }).error.code : 'none';
+        if (route.othersObject && who !== 'anonymous' && route.allowed.includes(who) && route.allowed.length === EVERYONE.length) {
+          // Someone else's object is reported as absent, not as forbidden.
+          expect(res.statusCode, res.body).toBe(404);
+        } else if (route.allowed.includes(who)) {
+          expect(REFUSALS, `${who} should pass authorisation: ${res.body}`).not.toContain(code);
+        } else {
+          expect(REFUSALS, `${who} should be refused: ${res.body}`).toContain(code);
+        }
+      });
+    }
+  }
+
+  it("never lets one account revoke another's token", async () => {
+    const res = await t.request({ method: 'DELETE', url: `/api/v1/me/tokens/${fixture.victimTokenId}`, token: fixture.users.lead.token });
+    expect(res.statusCode).toBe(404);
+    expect((await t.request({ method: 'GET', url: '/api/v1/me', token: fixture.victim.token })).statusCode).toBe(200);
+  });
+
+  it('refuses writes with a read-only token', async () => {
+    const reader = await buildUser(t.context, { roles: ['lead'], scopes: ['read'] });
+    expect((await t.request({ method: 'GET', url: '/api/v1/users', token: reader.token })).statusCode).toBe(200);
+    const write = await t.request({ method: 'POST', url: '/api/v1/users', token: reader.token, payload: { email: 'x@example.org', roles: ['triager'] } });
+    expect(write.statusCode).toBe(403);
+    expect(write.json().error.code).toBe('insufficient_scope');
+  });
+});
