@@ -16,7 +16,7 @@ import type { JobListFilter, JobQueue, JobView } from './job-queue.js';
  *
  * pg-boss needs a queue (a partition of its job table) per job name before it accepts a job;
  * queues are made for every handler at start-up and for any other name on first enqueue.
- * pg-boss started lazily: a process that never touches jobs opens no second pool.
+ * pg-boss is started lazily: a process that never touches jobs opens no second pool.
  */
 
 const DEFAULT_MAX_ATTEMPTS = 5;
@@ -50,7 +50,7 @@ export function createPgBossQueue(context: AppContext, options: ResolvedQueueOpt
   const jobTable = sql.id(schema, 'job');
   const archiveTable = sql.id(schema, 'archive');
   const expireInSeconds = Math.max(1, Math.ceil(options.leaseMs / 1000));
-  const retry = { retryDelay: options.retryDelaySeconds, retryBackoff: true, expireInSeconds };
+  const retryPolicy = { retryDelay: options.retryDelaySeconds, retryBackoff: true, expireInSeconds };
 
   const boss = new PgBoss({
     connectionString: context.config.databaseUrl,
@@ -64,7 +64,7 @@ export function createPgBossQueue(context: AppContext, options: ResolvedQueueOpt
     maintenanceIntervalSeconds: options.maintenanceIntervalSeconds,
     archiveFailedAfterSeconds: KEEP_DEAD_SECONDS,
     retryLimit: DEFAULT_MAX_ATTEMPTS - 1,
-    ...retry,
+    ...retryPolicy,
   });
   // Without a listener an 'error' event (a failed maintenance run) would crash the process.
   boss.on('error', options.onError);
@@ -86,7 +86,7 @@ export function createPgBossQueue(context: AppContext, options: ResolvedQueueOpt
   async function ensureQueue(name: string): Promise<void> {
     if (queues.has(name)) return;
     // Idempotent (INSERT … ON CONFLICT DO NOTHING), so racing processes are fine.
-    await boss.createQueue(name, { name, policy: 'standard', retryLimit: DEFAULT_MAX_ATTEMPTS - 1, ...retry });
+    await boss.createQueue(name, { name, policy: 'standard', retryLimit: DEFAULT_MAX_ATTEMPTS - 1, ...retryPolicy });
     queues.add(name);
   }
 
@@ -147,7 +147,7 @@ export function createPgBossQueue(context: AppContext, options: ResolvedQueueOpt
       const id = await boss.send(name, payload, {
         // The INSERT runs on the caller's transaction: the job exists only if it commits.
         db: onExecutor(trx),
-        ...retry,
+        ...retryPolicy,
         retryLimit: maxAttempts - 1,
         ...(enqueueOptions.runAt ? { startAfter: enqueueOptions.runAt } : {}),
       });

@@ -20,8 +20,10 @@ export function sendMailJob(context: AppContext, transport?: MailTransport): Job
     const message = await findOutboxMessage(context.db, payload.outboxId);
     if (!message) throw new Error(`outbox message ${payload.outboxId} does not exist`);
     if (message.status === 'sent') return;
-    if (!context.config.smtpUrl && !smtp) throw new Error('SMTP_URL is not set: the message stays in the outbox');
-    smtp ??= createSmtpTransport(context.config.smtpUrl!);
+    if (!smtp) {
+      if (!context.config.smtpUrl) throw new Error('SMTP_URL is not set: the message stays in the outbox');
+      smtp = createSmtpTransport(context.config.smtpUrl);
+    }
     try {
       await smtp.send({
         from: context.config.mailFrom,

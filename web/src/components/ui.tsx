@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ApiError } from '../api/client';
 import { copyText } from '../lib/clipboard';
-import { formatDateTime, formatFull, formatRelative } from '../lib/format';
+import { formatCompact, formatDateTime, formatFull, formatRelative } from '../lib/format';
 import { ROLE_LABELS } from '../lib/access';
 import type { Role } from '../shared/server';
 
@@ -25,11 +25,22 @@ export function PageHeader({
   );
 }
 
-export function Time({ value, relative, empty = '—' }: { value: string | null | undefined; relative?: boolean; empty?: string }) {
+/** A timestamp; the full local date and time is in the tooltip. `compact` is for table cells. */
+export function Time({
+  value,
+  relative,
+  compact,
+  empty = '—',
+}: {
+  value: string | null | undefined;
+  relative?: boolean;
+  compact?: boolean;
+  empty?: string;
+}) {
   if (!value) return <span className="muted">{empty}</span>;
   return (
     <time dateTime={value} title={formatFull(value)}>
-      {relative ? formatRelative(value) : formatDateTime(value)}
+      {relative ? formatRelative(value) : compact ? formatCompact(value) : formatDateTime(value)}
     </time>
   );
 }

@@ -1,5 +1,7 @@
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const compactThisYear = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const compactOtherYear = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
@@ -11,6 +13,13 @@ function parse(iso: string): Date | null {
 export function formatDateTime(iso: string): string {
   const date = parse(iso);
   return date ? dateTime.format(date) : iso;
+}
+
+/** Short enough for a table cell: "Nov 27, 09:00" this year, "Nov 27, 2025" before. */
+export function formatCompact(iso: string, now = new Date()): string {
+  const date = parse(iso);
+  if (!date) return iso;
+  return date.getFullYear() === now.getFullYear() ? compactThisYear.format(date) : compactOtherYear.format(date);
 }
 
 export function formatDate(iso: string): string {

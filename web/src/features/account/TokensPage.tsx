@@ -86,14 +86,14 @@ export function TokensPage() {
                           <code>{token.prefix}…</code>
                         </td>
                         <td>{token.scopes.join(', ')}</td>
-                        <td className="col-opt">
-                          <Time value={token.createdAt} />
+                        <td className="col-opt nowrap">
+                          <Time value={token.createdAt} compact />
                         </td>
                         <td>
                           <Time value={token.lastUsedAt} relative empty="never" />
                         </td>
                         <td>
-                          <Time value={token.expiresAt} empty="never" />
+                          <Time value={token.expiresAt} compact empty="never" />
                         </td>
                         <td className="actions">
                           {status === 'active' && (

@@ -171,15 +171,17 @@ function RecoveryCodesPanel({ codes, onDone }: { codes: string[]; onDone: () => 
       <p>
         <CopyButton text={codes.join('\n')} label="Copy all codes" className="button" />
       </p>
-      <div className="checkbox">
-        <input id={checkId} type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} />
-        <label htmlFor={checkId}>I have saved them somewhere safe</label>
+      <div className="acknowledge">
+        <div className="checkbox">
+          <input id={checkId} type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} />
+          <label htmlFor={checkId}>I have saved them somewhere safe</label>
+        </div>
+        <div>
+          <button type="button" className="button primary" disabled={!saved} onClick={onDone}>
+            Continue
+          </button>
+        </div>
       </div>
-      <p>
-        <button type="button" className="button primary" disabled={!saved} onClick={onDone}>
-          Continue
-        </button>
-      </p>
     </section>
   );
 }

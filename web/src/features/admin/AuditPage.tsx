@@ -208,7 +208,7 @@ export function AuditPage() {
                         </td>
                         <td className="num">{event.seq}</td>
                         <td className="nowrap">
-                          <Time value={event.occurredAt} />
+                          <Time value={event.occurredAt} compact />
                         </td>
                         <td>{event.actorLabel}</td>
                         <td>

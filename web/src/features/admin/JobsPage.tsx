@@ -150,10 +150,10 @@ export function JobsPage() {
                           {job.attempts}/{job.maxAttempts}
                         </td>
                         <td className="col-opt nowrap">
-                          <Time value={job.runAt} />
+                          <Time value={job.runAt} compact />
                         </td>
                         <td className="col-opt nowrap">
-                          <Time value={job.finishedAt} />
+                          <Time value={job.finishedAt} compact />
                         </td>
                         <td className="truncate" title={job.lastError ?? undefined}>
                           {job.lastError ?? <span className="muted">—</span>}

@@ -125,8 +125,8 @@ export function UsersPage() {
                       )}
                     </td>
                     <td className="col-opt">{user.mfaEnabled ? 'on' : <span className="muted">off</span>}</td>
-                    <td className="col-opt">
-                      <Time value={user.createdAt} />
+                    <td className="col-opt nowrap">
+                      <Time value={user.createdAt} compact />
                     </td>
                     <td className="actions">
                       <button type="button" className="button small" onClick={() => setEditing(user)}>

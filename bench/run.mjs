@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// `npm run bench`: each figure is reported absolutely and as a ratio to a baseline measured in
+// the same run on the same machine, so the ratios mean something wherever they are run.
+//   1. Authenticated GET /api/v1/me (bearer token, real database), 50 connections, against a bare
+//      Fastify route returning the same JSON.           target: ratio >= 0.5
+//   2. Cold start of `cvdesk serve` to its first served request, against the bare Fastify
+//      process's cold start.                            target: < 1.5 s
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const cli = path.join(root, 'bin', 'cvdesk.js');
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 50;
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function cvdesk(args, env, input) {
+  const result = spawnSync(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, input, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`cvdesk ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+/** Spawns a server and resolves with the ms from spawn to the first 200 on `url`. */
+async function startAndTime(command, args, env, url, headers = {}) {
+  const started = process.hrtime.bigint();
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (;;) {
+    try {
+      const res = await fetch(url, { headers });
+      if (res.status === 200) return { child, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+async function load(url, headers) {
+  // Warm up, then measure.
+  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers });
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p99: result.latency.p99 };
+}
+
+if (!fs.existsSync(path.join(root, 'dist', 'server', 'cli', 'main.js'))) {
+  spawnSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' });
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cvdesk-bench-'));
+const env = { CVDESK_DATA: dataDir, LOG_LEVEL: 'silent', CVDESK_ADMIN_EMAIL: 'bench-admin@example.org' };
+cvdesk(['migrate'], env);
+cvdesk(['user', 'create', '--email', 'bench@example.org', '--role', 'triager', '--password-stdin'], env, 'throughput measuring passphrase\n');
+const token = cvdesk(['token', 'create', '--email', 'bench@example.org', '--name', 'bench'], env);
+const auth = { authorization: `Bearer ${token}` };
+
+// Cold starts (3 each, median).
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const coldCvdesk = [];
+const coldBare = [];
+let meBody;
+for (let i = 0; i < 3; i++) {
+  const port = await freePort();
+  const { child, ms } = await startAndTime(process.execPath, [cli, 'serve', '--port', String(port)], env, `http://127.0.0.1:${port}/api/v1/me`, auth);
+  coldCvdesk.push(ms);
+  meBody ??= await (await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: auth })).text();
+  await stop(child);
+  const barePort = await freePort();
+  const bare = await startAndTime(process.execPath, [path.join(root, 'bench', 'baselines', 'bare-fastify.mjs')], { PORT: String(barePort), BENCH_BODY: meBody }, `http://127.0.0.1:${barePort}/api/v1/me`);
+  coldBare.push(bare.ms);
+  await stop(bare.child);
+}
+
+// Throughput: one server at a time, each in its own process; autocannon runs here.
+const barePort = await freePort();
+const bare = await startAndTime(process.execPath, [path.join(root, 'bench', 'baselines', 'bare-fastify.mjs')], { PORT: String(barePort), BENCH_BODY: meBody }, `http://127.0.0.1:${barePort}/healthz`);
+const baseline = await load(`http://127.0.0.1:${barePort}/api/v1/me`, {});
+await stop(bare.child);
+
+const port = await freePort();
+const server = await startAndTime(process.execPath, [cli, 'serve', '--port', String(port)], env, `http://127.0.0.1:${port}/healthz`);
+const me = await load(`http://127.0.0.1:${port}/api/v1/me`, auth);
+await stop(server.child);
+fs.rmSync(dataDir, { recursive: true, force: true });
+
+const f = (n) => n.toFixed(0);
+const lines = [
+  `GET /api/v1/me (bearer token, SQLite), ${CONNECTIONS} connections, ${DURATION}s:`,
+  `  cvdesk        ${f(me.rps)} req/s  p99 ${me.p99} ms`,
+  `  bare Fastify  ${f(baseline.rps)} req/s  p99 ${baseline.p99} ms`,
+  `  ratio         ${(me.rps / baseline.rps).toFixed(2)}   (target >= 0.50)`,
+  `cold start to first served request (median of 3):`,
+  `  cvdesk serve  ${f(median(coldCvdesk))} ms   (target < 1500 ms)`,
+  `  bare Fastify  ${f(median(coldBare))} ms`,
+  `  ratio         ${(median(coldCvdesk) / median(coldBare)).toFixed(2)}`,
+];
+console.log(lines.join('\n'));
