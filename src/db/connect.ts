@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
+import type pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
 import type { Engine } from './dialect.js';
@@ -24,9 +24,6 @@ export interface ConnectOptions {
   /** Pool size on PostgreSQL. */
   poolSize?: number;
 }
-
-// PostgreSQL returns int8 and numeric as strings by default; our counters fit in a double.
-pg.types.setTypeParser(20, (value) => Number(value));
 
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return connectPostgres(options.databaseUrl, options.databaseSchema, options.poolSize ?? 10);
@@ -52,6 +49,10 @@ function connectSqlite(file: string): DatabaseHandle {
 }
 
 async function connectPostgres(url: string, schema: string | undefined, poolSize: number): Promise<DatabaseHandle> {
+  // Loaded only when used: the embedded default should not pay for it at start-up.
+  const { default: pg } = await import('pg');
+  // PostgreSQL returns int8 as a string by default; our counters fit in a double.
+  pg.types.setTypeParser(20, (value) => Number(value));
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   if (schema) {
     // Each connection works in its own schema (tests give every run one, so runs never collide).

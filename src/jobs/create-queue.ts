@@ -3,7 +3,6 @@ import type { AppContext } from '../context.js';
 import { newId } from '../shared/ids.js';
 import { buildJobHandlers } from './handlers.js';
 import type { JobHandlers, JobQueue } from './job-queue.js';
-import { createPgBossQueue } from './pgboss-queue.js';
 import { createSqliteQueue } from './sqlite-queue.js';
 
 export interface JobQueueOptions {
@@ -49,5 +48,8 @@ export async function createJobQueue(context: AppContext, options: JobQueueOptio
         if (context.config.logLevel !== 'silent') console.error('[jobs]', error);
       }),
   };
-  return context.engine === 'postgres' ? createPgBossQueue(context, resolved) : createSqliteQueue(context, resolved);
+  if (context.engine === 'sqlite') return createSqliteQueue(context, resolved);
+  // pg-boss is loaded only on PostgreSQL: the embedded default should not pay for it at start-up.
+  const { createPgBossQueue } = await import('./pgboss-queue.js');
+  return createPgBossQueue(context, resolved);
 }

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import { sql } from 'kysely';
 import type { Command } from 'commander';
 import { ConfigError, type Config } from '../../config/config.js';
@@ -62,6 +61,7 @@ export async function diagnose(options: GlobalOptions): Promise<Finding[]> {
   if (!config.smtpUrl) add('mail', 'warn', 'SMTP_URL is not set: mail is kept in the outbox for an admin to read');
   else {
     try {
+      const { default: nodemailer } = await import('nodemailer');
       await nodemailer.createTransport(config.smtpUrl).verify();
       add('mail', 'ok', `SMTP server at ${new URL(config.smtpUrl).host} accepts connections`);
     } catch (error) {

@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/dialect.js';
 import { AppError, forbidden } from '../../shared/errors.js';
@@ -34,6 +33,7 @@ export async function beginTotpSetup(context: AppContext, trx: Executor, actor: 
   const secret = newTotpSecret();
   await updateUser(trx, user.id, { totp_secret: context.secrets.seal(secret), totp_last_step: null, updated_at: iso(context.clock.now()) });
   const url = otpauthUrl(secret, user.email, new URL(context.config.publicUrl).host);
+  const { default: QRCode } = await import('qrcode');
   return { secret, otpauthUrl: url, qrDataUrl: await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 1, width: 240 }) };
 }
 

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 export interface OutgoingMessage {
   from: string;
@@ -20,15 +20,16 @@ export interface MailTransport {
  * inside the job's lease instead of outliving it.
  */
 export function createSmtpTransport(smtpUrl: string): MailTransport {
-  const transporter = nodemailer.createTransport({
-    url: smtpUrl,
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 30_000,
-  });
+  // nodemailer is loaded on first send: most starts never mail, and start-up time counts.
+  let transporter: Promise<Transporter> | undefined;
+  const connect = async () => {
+    const { default: nodemailer } = await import('nodemailer');
+    return nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 });
+  };
   return {
     async send(message) {
-      await transporter.sendMail(message);
+      transporter ??= connect();
+      await (await transporter).sendMail(message);
     },
   };
 }

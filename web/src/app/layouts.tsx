@@ -5,9 +5,20 @@ import { useSignedIn } from './session';
 import { UserMenu } from './UserMenu';
 import { useRouteFocus } from './useRouteFocus';
 
+/** Moves focus to the page content without adding #main to the URL (the router owns the URL). */
 export function SkipLink() {
   return (
-    <a className="skip-link" href="#main">
+    <a
+      className="skip-link"
+      href="#main"
+      onClick={(event) => {
+        const main = document.getElementById('main');
+        if (!main) return;
+        event.preventDefault();
+        main.focus();
+        main.scrollIntoView();
+      }}
+    >
       Skip to content
     </a>
   );
@@ -69,6 +80,18 @@ export function AppLayout({ children }: { children?: ReactNode }) {
   useRouteFocus();
 
   useEffect(() => setNavOpen(false), [location.pathname]);
+
+  // On small screens the navigation covers the page: Escape closes it and returns to the toggle.
+  useEffect(() => {
+    if (!navOpen) return;
+    function onKey(event: KeyboardEvent) {
+      if (event.key !== 'Escape') return;
+      setNavOpen(false);
+      document.querySelector<HTMLElement>('.nav-toggle')?.focus();
+    }
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [navOpen]);
 
   return (
     <div className="app">

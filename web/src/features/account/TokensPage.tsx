@@ -3,9 +3,8 @@ import { meApi } from '../../api/endpoints';
 import type { ApiToken, CreatedToken } from '../../api/types';
 import { ConfirmDialog } from '../../components/Dialog';
 import { CheckboxGroup, FormAlert, StatusMessage, TextField, localInvalid, useSubmit } from '../../components/forms';
-import { Chip, CopyButton, Empty, KeyHint, LoadError, Loading, PageHeader, Time } from '../../components/ui';
+import { Chip, CopyButton, Empty, LoadError, Loading, PageHeader, Time } from '../../components/ui';
 import { isPast } from '../../lib/format';
-import { useListKeys } from '../../lib/useListKeys';
 import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
 import type { TokenScope } from '../../shared/server';
@@ -23,10 +22,6 @@ export function TokensPage() {
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const items = tokens.data?.items ?? [];
-  const keys = useListKeys(items.length, (index) => {
-    const token = items[index];
-    if (token && tokenStatus(token) === 'active') setRevoking(token);
-  });
 
   function onCreated(result: CreatedToken) {
     setCreated(result);
@@ -75,10 +70,10 @@ export function TokensPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {items.map((token, index) => {
+                  {items.map((token) => {
                     const status = tokenStatus(token);
                     return (
-                      <tr key={token.id} {...keys.rowProps(index)} className={status === 'active' ? '' : 'inactive'}>
+                      <tr key={token.id} className={status === 'active' ? undefined : 'inactive'}>
                         <th scope="row">
                           {token.name} {status !== 'active' && <Chip tone="neutral">{status}</Chip>}
                         </th>
@@ -108,7 +103,6 @@ export function TokensPage() {
                 </tbody>
               </table>
             </div>
-            <KeyHint />
           </>
         )}
       </section>
