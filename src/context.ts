@@ -8,6 +8,7 @@ import { createJobQueue } from './jobs/create-queue.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import { createSecretBox, loadMasterKey, type SecretBox } from './security/secret-box.js';
 import { systemClock, type Clock } from './shared/time.js';
+import { TokenCache } from './domain/auth/token-cache.js';
 
 /**
  * What every service needs besides its transaction: configuration, the database, the clock,
@@ -21,6 +22,8 @@ export interface AppContext {
   readonly clock: Clock;
   readonly secrets: SecretBox;
   readonly jobs: JobQueue;
+  /** Recently checked API tokens (one second), see token-cache.ts. */
+  readonly tokenCache: TokenCache;
   close(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       clock: options.clock ?? systemClock,
       secrets,
       jobs: undefined as unknown as JobQueue,
+      tokenCache: new TokenCache(),
       async close() {
         await context.jobs.stop();
         await database.close();

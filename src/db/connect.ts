@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type DatabaseIntrospector, type TableMetadata } from 'kysely';
 import type { Database } from './schema.js';
 import type { Engine } from './dialect.js';
 
@@ -37,7 +37,7 @@ function connectSqlite(file: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     engine: 'sqlite',
@@ -46,6 +46,58 @@ function connectSqlite(file: string): DatabaseHandle {
     pgSchema: undefined,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Kysely prepares every query anew; preparing costs more than running a small query. Reusing
+ * prepared statements by SQL text (queries are parameterised, so the set is small) halves the
+ * cost of the queries on every request's path. Streaming (`iterate`) is not used by cvdesk, so a
+ * statement is never busy when it is reused.
+ */
+function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = (source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      if (cache.size >= 1000) cache.clear();
+      statement = sqlite.prepare(source);
+      cache.set(source, statement);
+    }
+    return statement;
+  };
+  return new Proxy(sqlite, {
+    get(target, property) {
+      if (property === 'prepare') return prepare;
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * Kysely's migrator asks the introspector for every table of every schema; on a server where other
+ * schemas come and go (test runs, other apps) that scan fails when one is dropped mid-query.
+ * cvdesk only ever needs its own schema, so introspection looks there alone. (Only table names
+ * and schemas are reported: the migrator needs nothing more.)
+ */
+class CurrentSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return {
+      async getSchemas() {
+        const rows = await sql<{ name: string }>`select current_schema() as name`.execute(db);
+        return rows.rows.map((row) => ({ name: row.name }));
+      },
+      async getTables(): Promise<TableMetadata[]> {
+        const rows = await sql<{ name: string; schema: string; type: string }>`
+          select table_name as name, table_schema as schema, table_type as type
+          from information_schema.tables where table_schema = current_schema()`.execute(db);
+        return rows.rows.map((row) => ({ name: row.name, schema: row.schema, isView: row.type === 'VIEW', columns: [] }));
+      },
+      async getMetadata() {
+        return { tables: await this.getTables() };
+      },
+    };
+  }
 }
 
 async function connectPostgres(url: string, schema: string | undefined, poolSize: number): Promise<DatabaseHandle> {
@@ -67,7 +119,7 @@ async function connectPostgres(url: string, schema: string | undefined, poolSize
       client.release();
     }
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   await sql`select 1`.execute(db);
   return {
     db,

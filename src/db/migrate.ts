@@ -23,31 +23,14 @@ export interface MigrationOutcome {
   applied: string[];
 }
 
-/**
- * Kysely's migrator looks for its table by listing the tables of every schema; on PostgreSQL a
- * schema dropped by someone else during that scan fails the query (3F000/42P01). Nothing was
- * changed by then, so trying again is safe.
- */
-async function retryingIntrospection<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (attempt >= 5 || (code !== '3F000' && code !== '42P01')) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
-}
-
 export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<MigrationOutcome> {
-  const { error, results } = await retryingIntrospection(() => migrator(db, schema).migrateToLatest());
+  const { error, results } = await migrator(db, schema).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }
 
 /** Names of migrations not yet applied (empty when the database is current). */
 export async function pendingMigrations(db: Kysely<any>, schema?: string): Promise<string[]> {
-  const all = await retryingIntrospection(() => migrator(db, schema).getMigrations());
+  const all = await migrator(db, schema).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

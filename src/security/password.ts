@@ -31,7 +31,8 @@ export function checkPasswordStrength(password: string, field = '/password', ema
   if (password.length < PASSWORD_MIN) throw invalid(field, `must be at least ${PASSWORD_MIN} characters`);
   if (password.length > PASSWORD_MAX) throw invalid(field, `must be at most ${PASSWORD_MAX} characters`);
   if (/^(.)\1+$/.test(password)) throw invalid(field, 'must not be one repeated character');
-  if (email && password.toLowerCase().includes(email.toLowerCase().split('@')[0] ?? '\u0000')) {
+  const localPart = email?.toLowerCase().split('@')[0] ?? '';
+  if (localPart.length >= 4 && password.toLowerCase().includes(localPart)) {
     throw invalid(field, 'must not contain your email address');
   }
 }

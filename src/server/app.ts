@@ -50,7 +50,7 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   });
 
   registerErrorHandler(app);
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => ({

@@ -66,6 +66,7 @@ describe.each(DIALECTS)('cvdesk CLI on %s', (engine) => {
 
   it('prints a set-password link when no password is given', async () => {
     const created = await cli(['user', 'create', '--email', 'new@example.org', '--role', 'triager']);
+    expect(created.code, created.err).toBe(0);
     expect(created.out).toMatch(/set-password link \(72 hours\): http:\/\/localhost:8080\/reset-password\?token=\S+&setup=1/);
   });
 
@@ -103,7 +104,7 @@ describe.each(DIALECTS)('cvdesk CLI on %s', (engine) => {
 
   it('verifies the audit chain, and names the first tampered event', async () => {
     const intact = await cli(['audit', 'verify']);
-    expect(intact.code).toBe(0);
+    expect(intact.code, intact.err + intact.out).toBe(0);
     expect(intact.out).toMatch(/audit chain intact: \d+ events/);
 
     const context = await createContext(environment.config);

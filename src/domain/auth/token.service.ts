@@ -8,7 +8,7 @@ import { addDays, iso } from '../../shared/time.js';
 import { randomToken, sha256 } from '../../security/random.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { findUserById } from '../users/user.repository.js';
-import { userRoles } from '../users/user.js';
+import { userRoles, type UserRow } from '../users/user.js';
 import type { Actor, UserActor } from './actor.js';
 import type { ApiTokenTable } from './auth.table.js';
 
@@ -93,20 +93,35 @@ export async function revokeApiToken(context: AppContext, trx: Executor, actor: 
   if (!row || (actor.kind === 'user' && row.user_id !== actor.userId) || actor.kind === 'anonymous') throw notFound('Token');
   if (row.revoked_at !== null) return;
   await trx.updateTable('api_tokens').set({ revoked_at: iso(context.clock.now()) }).where('id', '=', tokenId).execute();
+  context.tokenCache.clear();
   await recordAudit(context, trx, actor, { action: 'token.revoked', objectType: 'api_token', objectId: tokenId, data: { userId: row.user_id } });
 }
 
-/** The actor a bearer token stands for, or undefined. Two-factor does not apply: the token stands alone. */
-export async function authenticateToken(context: AppContext, db: Executor, token: string, ip?: string): Promise<UserActor | undefined> {
+/** The actor a bearer token stands for (with its account), or undefined. Two-factor does not apply: the token stands alone. */
+export async function authenticateToken(context: AppContext, db: Executor, token: string, ip?: string): Promise<{ actor: UserActor; user: UserRow } | undefined> {
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
-  const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
+  const tokenHash = sha256(token);
   const now = context.clock.now();
-  if (!row || row.revoked_at !== null || (row.expires_at !== null && now >= new Date(row.expires_at))) return undefined;
-  const user = await findUserById(db, row.user_id);
-  if (!user || user.disabled_at !== null) return undefined;
-  // Record use at most once a minute, so a busy integration does not write on every call.
-  if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > 60_000) {
-    await db.updateTable('api_tokens').set({ last_used_at: iso(now) }).where('id', '=', row.id).execute();
+  const cached = context.tokenCache.get(tokenHash, now);
+  if (cached) {
+    if (cached.tokenExpiresAt !== null && now >= new Date(cached.tokenExpiresAt)) return undefined;
+    return { actor: { ...cached.actor, ip }, user: cached.user };
   }
-  return { kind: 'user', userId: user.id, email: user.email, roles: userRoles(user), via: 'token', scopes: JSON.parse(row.scopes) as TokenScope[], tokenId: row.id, ip };
+  // One query on the hot path of every API call not answered from the cache.
+  const found = await db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .selectAll('users')
+    .select(['api_tokens.id as token_id', 'api_tokens.scopes as token_scopes', 'api_tokens.expires_at as token_expires_at', 'api_tokens.revoked_at as token_revoked_at', 'api_tokens.last_used_at as token_last_used_at'])
+    .where('api_tokens.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!found || found.token_revoked_at !== null || (found.token_expires_at !== null && now >= new Date(found.token_expires_at)) || found.disabled_at !== null) return undefined;
+  const { token_id, token_scopes, token_expires_at: _e, token_revoked_at: _r, token_last_used_at, ...user } = found;
+  // Record use at most once a minute, so a busy integration does not write on every call.
+  if (!token_last_used_at || now.getTime() - new Date(token_last_used_at).getTime() > 60_000) {
+    await db.updateTable('api_tokens').set({ last_used_at: iso(now) }).where('id', '=', token_id).execute();
+  }
+  const actor: UserActor = { kind: 'user', userId: user.id, email: user.email, roles: userRoles(user), via: 'token', scopes: JSON.parse(token_scopes) as TokenScope[], tokenId: token_id };
+  context.tokenCache.set(tokenHash, { actor, user, tokenExpiresAt: found.token_expires_at, checkedAt: now.getTime() });
+  return { actor: { ...actor, ip }, user };
 }

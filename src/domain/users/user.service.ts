@@ -92,7 +92,10 @@ export async function changeAccount(context: AppContext, trx: Executor, actor: A
   };
   await updateUser(trx, id, update);
   // A disabled account, or one whose roles changed, signs in again under the new rules.
-  if (changes.disabled || roles) await deleteUserSessions(trx, id);
+  if (changes.disabled || roles) {
+    await deleteUserSessions(trx, id);
+    context.tokenCache.clear();
+  }
   await recordAudit(context, trx, actor, {
     action: 'user.changed',
     objectType: 'user',

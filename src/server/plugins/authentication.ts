@@ -5,7 +5,7 @@ import { ANONYMOUS, type Actor, type UserActor } from '../../domain/auth/actor.j
 import { authenticateToken } from '../../domain/auth/token.service.js';
 import { resolveSession, type SessionRow } from '../../domain/auth/session.service.js';
 import { findUserById } from '../../domain/users/user.repository.js';
-import { userRoles } from '../../domain/users/user.js';
+import { userRoles, type UserRow } from '../../domain/users/user.js';
 import { AppError } from '../../shared/errors.js';
 import { safeEqual } from '../../security/random.js';
 
@@ -21,6 +21,8 @@ declare module 'fastify' {
     sessionCookie: string | undefined;
     /** The account of a session whose sign-in is not complete yet (two-factor pending or to set up). */
     pendingActor: UserActor | undefined;
+    /** The acting account's row as read while authenticating, so handlers need not read it again. */
+    actorUser: UserRow | undefined;
   }
 }
 
@@ -38,6 +40,7 @@ export async function registerAuthentication(app: FastifyInstance, context: AppC
   app.decorateRequest('session', undefined);
   app.decorateRequest('sessionCookie', undefined);
   app.decorateRequest('pendingActor', undefined);
+  app.decorateRequest('actorUser', undefined);
 
   app.addHook('onRequest', async (request) => {
     request.actor = { ...ANONYMOUS, ip: request.ip };
@@ -48,10 +51,11 @@ export async function registerAuthentication(app: FastifyInstance, context: AppC
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      const actor = match ? await authenticateToken(context, context.db, match[1]!, request.ip) : undefined;
-      if (!actor) throw new AppError('token_invalid', 'The API token is not valid, expired or revoked');
-      if (unsafe && !actor.scopes.includes('write')) throw new AppError('insufficient_scope', 'This token may only read (scope "read"); writing needs scope "write"');
-      request.actor = actor;
+      const found = match ? await authenticateToken(context, context.db, match[1]!, request.ip) : undefined;
+      if (!found) throw new AppError('token_invalid', 'The API token is not valid, expired or revoked');
+      if (unsafe && !found.actor.scopes.includes('write')) throw new AppError('insufficient_scope', 'This token may only read (scope "read"); writing needs scope "write"');
+      request.actor = found.actor;
+      request.actorUser = found.user;
       return;
     }
 
@@ -76,8 +80,10 @@ export async function registerAuthentication(app: FastifyInstance, context: AppC
       sessionId: session.id,
       ip: request.ip,
     };
-    if (session.stage === 'full') request.actor = actor;
-    else request.pendingActor = actor;
+    if (session.stage === 'full') {
+      request.actor = actor;
+      request.actorUser = user;
+    } else request.pendingActor = actor;
   });
 }
 

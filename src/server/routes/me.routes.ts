@@ -30,7 +30,7 @@ export async function meRoutes(fastify: FastifyInstance, context: AppContext): P
 
   app.get('/me', { schema: { tags: ['account'], summary: 'The account behind the session or token', response: { 200: Me, ...errors(401, 403) } } }, async (request) => {
     const actor = requireUser(request);
-    const { disabled: _disabled, ...view } = presentUser(await getUser(context.db, actor.userId));
+    const { disabled: _disabled, ...view } = presentUser(request.actorUser ?? (await getUser(context.db, actor.userId)));
     return view;
   });
 

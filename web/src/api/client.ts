@@ -62,11 +62,13 @@ export function setCsrfToken(token: string | null): void {
 }
 
 type Listener = (error: ApiError) => void;
+const AUTH_PROBLEMS: ReadonlySet<string> = new Set(['authentication_required', 'mfa_required', 'mfa_enrollment_required']);
 const authListeners = new Set<Listener>();
 
 /**
- * Called when a request fails because the session is gone (`authentication_required`) or the
- * account must enrol in two-factor first (`mfa_enrollment_required`), so the app can react.
+ * Called when a request fails because the session is gone (`authentication_required`), still
+ * waits for its second factor (`mfa_required`), or must enrol in two-factor first
+ * (`mfa_enrollment_required`), so the app can react.
  */
 export function onAuthProblem(listener: Listener): () => void {
   authListeners.add(listener);
@@ -153,7 +155,7 @@ export async function request<T>(method: string, path: string, options: RequestO
       if (!response.ok) error = await parseError(response);
     }
     if (!response.ok) {
-      if (!options.quiet && (error.code === 'authentication_required' || error.code === 'mfa_enrollment_required')) {
+      if (!options.quiet && AUTH_PROBLEMS.has(error.code)) {
         for (const listener of authListeners) listener(error);
       }
       throw error;

@@ -26,7 +26,7 @@ export const sessionApi = {
   mfa: (code: string) => api.post<Session>('/auth/mfa', { code }, { quiet: true }),
   signOut: () => api.post<void>('/auth/signout', undefined, { quiet: true }),
   signUp: (name: string, email: string, password: string) =>
-    api.post<{ user: unknown }>('/auth/signup', { name, email, password }),
+    api.post<{ user: unknown }>('/auth/signup', { ...(name ? { name } : {}), email, password }),
   verifyEmail: (token: string) => api.post<{ verified: boolean }>('/auth/verify-email', { token }),
   requestPasswordReset: (email: string) => api.post<void>('/auth/password-reset', { email }),
   completePasswordReset: (token: string, password: string) =>
@@ -50,7 +50,8 @@ export const meApi = {
 export const usersApi = {
   list: (filter: { role?: string | undefined; q?: string | undefined }, signal?: Signal) =>
     api.get<Items<User>>('/users', filter, { signal }),
-  invite: (email: string, name: string, roles: Role[]) => api.post<{ user: User }>('/users', { email, name, roles }),
+  invite: (email: string, name: string, roles: Role[]) =>
+    api.post<{ user: User }>('/users', { email, ...(name ? { name } : {}), roles }),
   update: (userId: string, patch: { roles?: Role[]; disabled?: boolean }) =>
     api.patch<{ user: User }>(`/users/${id(userId)}`, patch),
 };
@@ -71,7 +72,9 @@ export const auditApi = {
 };
 
 export const outboxApi = {
-  list: (before: string | number | undefined, signal?: Signal) => api.get<OutboxPage>('/outbox', { before }, { signal }),
+  /** `before`: the id of the last message already shown. */
+  list: (before: string | number | undefined, limit: number, signal?: Signal) =>
+    api.get<OutboxPage>('/outbox', { before, limit }, { signal }),
   get: (messageId: string, signal?: Signal) => api.get<OutboxMessage>(`/outbox/${id(messageId)}`, undefined, { signal }),
 };
 

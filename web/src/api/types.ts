@@ -96,7 +96,7 @@ export interface OutboxMessage extends OutboxItem {
 
 export interface OutboxPage {
   items: OutboxItem[];
-  /** Not in the first contract; when the server sends it, the list offers "Load more". */
+  /** If the server sends it, it is the next `before`; otherwise a full page means "there may be more". */
   nextBefore?: string | number | null;
 }
 

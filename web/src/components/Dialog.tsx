@@ -25,7 +25,15 @@ export function Dialog({
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // Start where the person is most likely to act: a marked element, else the first field,
+      // else the browser's choice (the first focusable element, which is the Close button).
+      (
+        dialog.querySelector<HTMLElement>('[data-autofocus]') ??
+        dialog.querySelector<HTMLElement>('.dialog-body input, .dialog-body select, .dialog-body textarea')
+      )?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
 
@@ -85,7 +93,7 @@ export function ConfirmDialog({
       <div className="dialog-body">{children}</div>
       <FormAlert error={error} />
       <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose}>
+        <button type="button" className="button" onClick={onClose} data-autofocus>
           Cancel
         </button>
         <button

@@ -2,12 +2,20 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { toApiError, type ApiError } from '../../api/client';
 import { outboxApi } from '../../api/endpoints';
-import type { MailStatus, OutboxItem } from '../../api/types';
+import type { MailStatus, OutboxItem, OutboxPage } from '../../api/types';
 import { FormAlert } from '../../components/forms';
 import { Chip, Empty, KeyHint, LoadError, Loading, PageHeader, Time, type Tone } from '../../components/ui';
 import { useListKeys } from '../../lib/useListKeys';
 import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
+
+const PAGE_SIZE = 50;
+
+/** Where the next page starts: the server's `nextBefore` if it sends one, else the last id of a full page. */
+function nextCursor(page: OutboxPage): string | number | null {
+  if (page.nextBefore !== undefined) return page.nextBefore;
+  return page.items.length >= PAGE_SIZE ? (page.items[page.items.length - 1]?.id ?? null) : null;
+}
 
 const STATUS_TONE: Record<MailStatus, Tone> = { stored: 'info', queued: 'neutral', sent: 'success', failed: 'danger' };
 
@@ -19,14 +27,14 @@ export function OutboxPage() {
   useTitle('Mail outbox');
   const { id } = useParams();
   const navigate = useNavigate();
-  const list = useResource((signal) => outboxApi.list(undefined, signal), []);
+  const list = useResource((signal) => outboxApi.list(undefined, PAGE_SIZE, signal), []);
   const [more, setMore] = useState<{ items: OutboxItem[]; nextBefore: string | number | null } | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<ApiError | undefined>(undefined);
   const openedByUser = useRef(false);
 
   const items = [...(list.data?.items ?? []), ...(more?.items ?? [])];
-  const nextBefore = more ? more.nextBefore : (list.data?.nextBefore ?? null);
+  const nextBefore = more ? more.nextBefore : list.data ? nextCursor(list.data) : null;
 
   function open(item: OutboxItem | undefined) {
     if (!item) return;
@@ -45,8 +53,8 @@ export function OutboxPage() {
     setLoadingMore(true);
     setMoreError(undefined);
     try {
-      const page = await outboxApi.list(nextBefore);
-      setMore((prev) => ({ items: [...(prev?.items ?? []), ...page.items], nextBefore: page.nextBefore ?? null }));
+      const page = await outboxApi.list(nextBefore, PAGE_SIZE);
+      setMore((prev) => ({ items: [...(prev?.items ?? []), ...page.items], nextBefore: nextCursor(page) }));
     } catch (error) {
       setMoreError(toApiError(error));
     } finally {
@@ -118,7 +126,7 @@ export function OutboxPage() {
               </div>
               <KeyHint />
               <FormAlert error={moreError} />
-              {nextBefore !== null && nextBefore !== undefined && (
+              {nextBefore !== null && (
                 <p>
                   <button type="button" className="button" onClick={() => void loadMore()} disabled={loadingMore}>
                     {loadingMore ? 'Loading…' : 'Load more'}

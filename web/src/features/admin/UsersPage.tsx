@@ -230,7 +230,6 @@ function InviteForm({ onInvited, onCancel }: { onInvited: (user: User) => void; 
         value={email}
         onChange={(e) => setEmail(e.target.value)}
         error={form.fieldError('email')}
-        autoFocus
       />
       <TextField
         label="Name"

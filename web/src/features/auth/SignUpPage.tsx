@@ -55,10 +55,10 @@ export function SignUpPage() {
           name="name"
           autoComplete="name"
           hint="Shown to the security team, and in credits if you ask to be credited."
+          optional
           value={name}
           onChange={(e) => setName(e.target.value)}
           error={form.fieldError('name')}
-          required
         />
         <TextField
           label="Email"

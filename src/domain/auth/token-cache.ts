@@ -1,0 +1,42 @@
+import type { UserRow } from '../users/user.js';
+import type { UserActor } from './actor.js';
+
+/**
+ * A per-process memory of recently checked API tokens, so a busy integration does not cost a
+ * database query per call. Entries live one second: a token revoked or an account disabled by
+ * another process stops working within that second; in this process, at once (the services that
+ * revoke or change accounts clear the cache).
+ */
+export const TOKEN_CACHE_TTL_MS = 1000;
+const MAX_ENTRIES = 10_000;
+
+export interface CachedCredential {
+  actor: Omit<UserActor, 'ip'>;
+  user: UserRow;
+  tokenExpiresAt: string | null;
+  checkedAt: number;
+}
+
+export class TokenCache {
+  private readonly entries = new Map<string, CachedCredential>();
+
+  get(tokenHash: string, now: Date): CachedCredential | undefined {
+    const entry = this.entries.get(tokenHash);
+    if (!entry) return undefined;
+    if (now.getTime() - entry.checkedAt >= TOKEN_CACHE_TTL_MS || now.getTime() < entry.checkedAt) {
+      this.entries.delete(tokenHash);
+      return undefined;
+    }
+    return entry;
+  }
+
+  set(tokenHash: string, entry: CachedCredential): void {
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(tokenHash, entry);
+  }
+
+  /** Forget everything: called whenever a token or an account's standing changes. */
+  clear(): void {
+    this.entries.clear();
+  }
+}
