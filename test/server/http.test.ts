@@ -14,13 +14,14 @@ describe.each(DIALECTS)('HTTP hardening on %s', (engine) => {
     for (const url of ['/healthz', '/api/v1/me', '/signin']) {
       const res = await t.request({ method: 'GET', url });
       const csp = String(res.headers['content-security-policy']);
-      expect(csp).toContain("script-src 'self'");
+      expect(csp).toMatch(url.startsWith('/api/v1/') ? /^default-src 'none'/ : /script-src 'self'/);
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).not.toContain('unsafe-inline');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(res.headers['strict-transport-security']).toBeUndefined();
     }
+    expect((await t.request({ method: 'GET', url: '/api/v1/me' })).headers['cache-control']).toBe('no-store');
   });
 
   it('adds HSTS when the request came over TLS', async () => {
@@ -100,7 +101,7 @@ describe.each(DIALECTS)('HTTP hardening on %s', (engine) => {
   it('serves metrics to loopback, or with the metrics token, and not otherwise', async () => {
     const local = await t.request({ method: 'GET', url: '/metrics' });
     expect(local.statusCode).toBe(200);
-    expect(local.body).toContain('cvdesk_http_requests_total');
+    expect(local.body).toContain('cvdesk_http_request_duration_seconds_count');
     const remote = await t.request({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.5' });
     expect(remote.statusCode).toBe(403);
     const withToken = await t.request({ method: 'GET', url: '/metrics', remoteAddress: '203.0.113.5', headers: { authorization: 'Bearer metrics-secret-for-tests' } });

@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { ANONYMOUS, type Actor, type UserActor } from '../../domain/auth/actor.js';
-import { authenticateToken } from '../../domain/auth/token.service.js';
+import { CACHE_MISS, authenticateToken, tokenFromCache, type TokenHolder } from '../../domain/auth/token.service.js';
 import { resolveSession, type SessionRow } from '../../domain/auth/session.service.js';
 import { findUserById } from '../../domain/users/user.repository.js';
 import { userRoles, type UserRow } from '../../domain/users/user.js';
@@ -42,23 +42,40 @@ export async function registerAuthentication(app: FastifyInstance, context: AppC
   app.decorateRequest('pendingActor', undefined);
   app.decorateRequest('actorUser', undefined);
 
-  app.addHook('onRequest', async (request) => {
+  // A callback hook: a token answered from the cache costs no promise on the hot path.
+  app.addHook('onRequest', (request, _reply, done) => {
     request.actor = { ...ANONYMOUS, ip: request.ip };
-    if (!request.url.startsWith('/api/')) return;
-    const unsafe = !SAFE_METHODS.has(request.method);
-    if (unsafe) checkOrigin(request, context.config.publicUrl);
-
-    const authorization = request.headers.authorization;
-    if (authorization !== undefined) {
-      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      const found = match ? await authenticateToken(context, context.db, match[1]!, request.ip) : undefined;
-      if (!found) throw new AppError('token_invalid', 'The API token is not valid, expired or revoked');
-      if (unsafe && !found.actor.scopes.includes('write')) throw new AppError('insufficient_scope', 'This token may only read (scope "read"); writing needs scope "write"');
-      request.actor = found.actor;
-      request.actorUser = found.user;
-      return;
+    if (!request.url.startsWith('/api/')) return done();
+    try {
+      const unsafe = !SAFE_METHODS.has(request.method);
+      if (unsafe) checkOrigin(request, context.config.publicUrl);
+      const authorization = request.headers.authorization;
+      if (authorization === undefined) {
+        authenticateSession(request, unsafe).then(() => done(), done);
+        return;
+      }
+      const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+      const acceptToken = (holder: TokenHolder | undefined) => {
+        if (!holder) throw new AppError('token_invalid', 'The API token is not valid, expired or revoked');
+        if (unsafe && !holder.actor.scopes.includes('write')) throw new AppError('insufficient_scope', 'This token may only read (scope "read"); writing needs scope "write"');
+        request.actor = holder.actor;
+        request.actorUser = holder.user;
+      };
+      const cached = token ? tokenFromCache(context, token, request.ip) : undefined;
+      if (cached !== CACHE_MISS) {
+        acceptToken(cached);
+        return done();
+      }
+      authenticateToken(context, context.db, token!, request.ip).then((holder) => {
+        acceptToken(holder);
+        done();
+      }, done).catch(done);
+    } catch (error) {
+      done(error as Error);
     }
+  });
 
+  async function authenticateSession(request: FastifyRequest, unsafe: boolean): Promise<void> {
     const cookieValue = request.cookies[SESSION_COOKIE];
     if (!cookieValue) return;
     request.sessionCookie = cookieValue;
@@ -84,7 +101,7 @@ export async function registerAuthentication(app: FastifyInstance, context: AppC
       request.actor = actor;
       request.actorUser = user;
     } else request.pendingActor = actor;
-  });
+  }
 }
 
 /**
