@@ -214,3 +214,32 @@ describe.each(DIALECTS)('accounts and sign-in on %s', (engine) => {
     expect((await client.send('GET', '/api/v1/me')).statusCode).toBe(401);
   });
 });
+
+describe.each(DIALECTS)('session lifetime on %s', (engine) => {
+  let t: TestApp;
+  const clock = testClock();
+  beforeAll(async () => {
+    t = await buildTestApp(engine, { SESSION_IDLE_MINUTES: '60', SESSION_ABSOLUTE_HOURS: '2' }, clock);
+  });
+  afterAll(async () => t?.close());
+
+  it('ends a session at its absolute expiry however busy it is', async () => {
+    const user = await buildUser(t.context);
+    const client = new CookieClient(t.app);
+    await client.send('POST', '/api/v1/auth/signin', { email: user.row.email, password: TEST_PASSWORD });
+    for (let minutes = 0; minutes < 115; minutes += 30) {
+      clock.advance(30 * 60_000);
+      const res = await client.send('GET', '/api/v1/me');
+      expect(res.statusCode, `after ${minutes + 30} minutes`).toBe(minutes + 30 < 120 ? 200 : 401);
+    }
+  });
+
+  it('records sign-in and sign-out in the audit log', async () => {
+    const user = await buildUser(t.context);
+    const client = new CookieClient(t.app);
+    await client.send('POST', '/api/v1/auth/signin', { email: user.row.email, password: TEST_PASSWORD });
+    await client.send('POST', '/api/v1/auth/signout');
+    const actions = (await t.context.db.selectFrom('audit_events').select('action').where('actor_id', '=', user.row.id).execute()).map((r) => r.action);
+    expect(actions).toEqual(expect.arrayContaining(['auth.signin', 'auth.signout']));
+  });
+});

@@ -32,6 +32,7 @@ export async function beginTotpSetup(context: AppContext, trx: Executor, actor: 
   if (user.totp_enabled_at !== null) throw new AppError('conflict', 'Two-factor authentication is already on');
   const secret = newTotpSecret();
   await updateUser(trx, user.id, { totp_secret: context.secrets.seal(secret), totp_last_step: null, updated_at: iso(context.clock.now()) });
+  await recordAudit(context, trx, actor, { action: 'user.mfa_setup_started', objectType: 'user', objectId: user.id });
   const url = otpauthUrl(secret, user.email, new URL(context.config.publicUrl).host);
   const { default: QRCode } = await import('qrcode');
   return { secret, otpauthUrl: url, qrDataUrl: await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 1, width: 240 }) };

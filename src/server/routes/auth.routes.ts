@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { completePasswordReset, requestPasswordReset, signUp, verifyEmail } from '../../domain/auth/account.service.js';
+import { recordAudit } from '../../domain/audit/audit.service.js';
 import { deleteSessionByCookie } from '../../domain/auth/session.service.js';
 import { completeSecondFactor, signIn } from '../../domain/auth/signin.service.js';
 import { findUserById } from '../../domain/users/user.repository.js';
@@ -84,7 +85,14 @@ export async function authRoutes(fastify: FastifyInstance, context: AppContext):
     '/auth/signout',
     { schema: { tags: ['auth'], summary: 'Sign out (ends this session)', response: { 204: Type.Null(), ...errors(403) } } },
     async (request, reply) => {
-      if (request.sessionCookie) await deleteSessionByCookie(context.db, request.sessionCookie);
+      const cookie = request.sessionCookie;
+      const actor = request.actor.kind === 'user' ? request.actor : request.pendingActor;
+      if (cookie) {
+        await inTransaction(context, async (trx) => {
+          await deleteSessionByCookie(trx, cookie);
+          if (actor && request.session) await recordAudit(context, trx, actor, { action: 'auth.signout', objectType: 'session', objectId: request.session.id });
+        });
+      }
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },
