@@ -15,6 +15,8 @@ import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { meRoutes } from './routes/me.routes.js';
 import { operationsRoutes } from './routes/operations.routes.js';
+import { programsRoutes } from './routes/programs.routes.js';
+import { reportsRoutes } from './routes/reports.routes.js';
 import { usersRoutes } from './routes/users.routes.js';
 import { ErrorResponse } from './schemas.js';
 
@@ -24,7 +26,7 @@ export interface BuildAppOptions {
 }
 
 /** Every area's routes under /api/v1. A new area adds one line here. */
-const API_ROUTES = [authRoutes, meRoutes, usersRoutes, auditRoutes, operationsRoutes];
+const API_ROUTES = [authRoutes, meRoutes, usersRoutes, auditRoutes, operationsRoutes, programsRoutes, reportsRoutes];
 
 /**
  * Builds the HTTP server without listening, so tests use `app.inject()` and main.ts decides

@@ -4,6 +4,7 @@ import { ROLES } from '../../src/shared/roles.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildUser, type BuiltUser } from '../helpers/factories.js';
+import { buildProgram } from '../helpers/programs.js';
 
 type Who = Role | 'anonymous';
 /** Error codes that mean "not allowed" (as opposed to bad input or a missing object). */
@@ -20,12 +21,16 @@ interface RouteCase {
   payload?: (fixture: Fixture, who: Who) => unknown;
   /** Acting on an object that belongs to someone else. */
   othersObject?: (fixture: Fixture) => string;
+  /** The object exists: for roles not allowed, 404 (existence hidden) counts as a refusal, and allowed roles must not get it. */
+  exists?: boolean;
 }
 
 interface Fixture {
   users: Record<Role, BuiltUser>;
   victim: BuiltUser;
   victimTokenId: string;
+  programSlug: string;
+  victimReportId: string;
 }
 
 /**
@@ -65,6 +70,19 @@ const CASES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/outbox/:id', allowed: ['lead'], othersObject: () => '00000000-0000-4000-8000-000000000000' },
   { method: 'GET', url: '/api/v1/jobs', allowed: ['lead'] },
   { method: 'POST', url: '/api/v1/jobs/:id/retry', allowed: ['lead'], othersObject: () => '00000000-0000-4000-8000-000000000000' },
+  { method: 'GET', url: '/api/v1/programs', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'POST', url: '/api/v1/programs', allowed: ['lead'], payload: () => ({ slug: `m-${Math.random().toString(36).slice(2, 10)}`, name: 'M', kind: 'vdp', policy: 'p' }) },
+  { method: 'GET', url: '/api/v1/programs/:slug', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'PATCH', url: '/api/v1/programs/:slug', allowed: ['lead'], payload: () => ({ name: 'Renamed' }) },
+  { method: 'POST', url: '/api/v1/programs/:slug/members', allowed: ['lead'], payload: (f) => ({ userId: f.victim.row.id }) },
+  { method: 'POST', url: '/api/v1/reports', allowed: EVERYONE, payload: (f) => ({ program: f.programSlug, title: 'Matrix', description: 'Matrix report' }) },
+  { method: 'GET', url: '/api/v1/reports', allowed: EVERYONE },
+  { method: 'GET', url: '/api/v1/reports/:id', allowed: STAFF, othersObject: (f) => f.victimReportId, exists: true },
+  { method: 'GET', url: '/api/v1/reports/:id/timeline', allowed: STAFF, othersObject: (f) => f.victimReportId, exists: true },
+  { method: 'POST', url: '/api/v1/reports/:id/transitions', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true, payload: () => ({ to: 'new' }) },
+  { method: 'POST', url: '/api/v1/reports/:id/comments', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true, payload: () => ({ body: 'note', internal: true }) },
+  { method: 'PATCH', url: '/api/v1/reports/:id', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true, payload: () => ({ labels: ['x'] }) },
+  { method: 'GET', url: '/api/v1/reports/:id/duplicates', allowed: STAFF, othersObject: (f) => f.victimReportId, exists: true },
 ];
 
 describe.each(DIALECTS)('authorisation matrix on %s', (engine) => {
@@ -77,7 +95,9 @@ describe.each(DIALECTS)('authorisation matrix on %s', (engine) => {
     for (const role of ROLES) users[role] = await buildUser(t.context, { roles: [role] });
     const victim = await buildUser(t.context, { roles: ['reporter'] });
     const tokens = await t.request({ method: 'GET', url: '/api/v1/me/tokens', token: victim.token });
-    fixture = { users, victim, victimTokenId: tokens.json().items[0].id };
+    const program = await buildProgram(t.context);
+    const report = await t.request({ method: 'POST', url: '/api/v1/reports', token: victim.token, payload: { program: program.slug, title: 'Victim report', description: 'Not yours' } });
+    fixture = { users, victim, victimTokenId: tokens.json().items[0].id, programSlug: program.slug, victimReportId: report.json().id };
   });
   afterAll(async () => t?.close());
 
@@ -93,7 +113,7 @@ describe.each(DIALECTS)('authorisation matrix on %s', (engine) => {
   for (const route of CASES) {
     for (const who of ['anonymous', ...ROLES] as Who[]) {
       it(`${route.method} ${route.url} as ${who} ${route.allowed.includes(who) ? 'passes' : 'is refused'}`, async () => {
-        const url = route.url.replace(':id', route.othersObject ? route.othersObject(fixture) : '00000000-0000-4000-8000-000000000000');
+        const url = route.url.replace(':id', route.othersObject ? route.othersObject(fixture) : '00000000-0000-4000-8000-000000000000').replace(':slug', fixture.programSlug);
         const token = who === 'anonymous' ? undefined : fixture.users[who].token;
         const payload = route.payload?.(fixture, who);
         const res = await t.request({ method: route.method, url, ...(token ? { token } : {}), ...(payload === undefined ? {} : { payload: payload as object }) });
@@ -103,9 +123,9 @@ describe.each(DIALECTS)('authorisation matrix on %s', (engine) => {
           // Someone else's object is reported as absent, not as forbidden.
           expect(res.statusCode, res.body).toBe(404);
         } else if (route.allowed.includes(who)) {
-          expect(REFUSALS, `${who} should pass authorisation: ${res.body}`).not.toContain(code);
+          expect(route.exists ? [...REFUSALS, 'not_found'] : REFUSALS, `${who} should pass authorisation: ${res.body}`).not.toContain(code);
         } else {
-          expect(REFUSALS, `${who} should be refused: ${res.body}`).toContain(code);
+          expect(route.exists ? [...REFUSALS, 'not_found'] : REFUSALS, `${who} should be refused: ${res.body}`).toContain(code);
         }
       });
     }

@@ -1,0 +1,95 @@
+import type { Executor } from '../../db/dialect.js';
+import type { ReportRow } from './report.js';
+
+export interface DuplicateSuggestion {
+  id: string;
+  title: string;
+  state: string;
+  createdAt: string;
+  /** 0–1: cosine similarity of TF-IDF term vectors, plus small bonuses for same asset and CWE. */
+  score: number;
+  reasons: string[];
+}
+
+/** How many of the report's most distinctive terms are used to find candidates. */
+const PROBE_TERMS = 24;
+const CANDIDATES = 60;
+const SAME_ASSET_BONUS = 0.15;
+const SAME_CWE_BONUS = 0.1;
+
+/**
+ * The likeliest earlier reports of the same programme that this one duplicates. Candidates share
+ * its rarest terms (an index lookup per term); each is scored by TF-IDF cosine similarity over the
+ * full term vectors, plus bonuses for the same asset and weakness. Reasons say why.
+ */
+export async function suggestDuplicates(db: Executor, report: Pick<ReportRow, 'id' | 'program_id' | 'created_at' | 'asset_id' | 'cwe'>, limit = 5): Promise<DuplicateSuggestion[]> {
+  const own = await db.selectFrom('report_terms').select(['term', 'weight']).where('report_id', '=', report.id).execute();
+  if (own.length === 0) return [];
+  const totalRow = await db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).where('program_id', '=', report.program_id).executeTakeFirstOrThrow();
+  const total = Number(totalRow.n);
+  const frequencies = new Map<string, number>();
+  for (let i = 0; i < own.length; i += 500) {
+    const chunk = own.slice(i, i + 500).map((t) => t.term);
+    const rows = await db
+      .selectFrom('report_terms')
+      .select(['term', (eb) => eb.fn.countAll<number>().as('df')])
+      .where('program_id', '=', report.program_id)
+      .where('term', 'in', chunk)
+      .groupBy('term')
+      .execute();
+    for (const row of rows) frequencies.set(row.term, Number(row.df));
+  }
+  const idf = (term: string) => Math.log(1 + total / (frequencies.get(term) ?? 1));
+  const probe = [...own].sort((a, b) => (frequencies.get(a.term) ?? 1) - (frequencies.get(b.term) ?? 1)).slice(0, PROBE_TERMS).map((t) => t.term);
+  const candidates = await db
+    .selectFrom('report_terms')
+    .innerJoin('reports', 'reports.id', 'report_terms.report_id')
+    .select(['report_terms.report_id as id', (eb) => eb.fn.countAll<number>().as('shared')])
+    .where('report_terms.program_id', '=', report.program_id)
+    .where('report_terms.term', 'in', probe)
+    .where('report_terms.report_id', '!=', report.id)
+    .where('reports.created_at', '<=', report.created_at)
+    .groupBy('report_terms.report_id')
+    .orderBy('shared', 'desc')
+    .limit(CANDIDATES)
+    .execute();
+  if (candidates.length === 0) return [];
+  const ids = candidates.map((c) => c.id);
+  const [candidateTerms, candidateRows] = await Promise.all([
+    db.selectFrom('report_terms').select(['report_id', 'term', 'weight']).where('report_id', 'in', ids).execute(),
+    db.selectFrom('reports').select(['id', 'title', 'state', 'created_at', 'asset_id', 'cwe']).where('id', 'in', ids).execute(),
+  ]);
+  const ownVector = new Map(own.map((t) => [t.term, t.weight * idf(t.term)]));
+  const ownNorm = Math.hypot(...ownVector.values());
+  const byReport = new Map<string, { term: string; weight: number }[]>();
+  for (const row of candidateTerms) byReport.set(row.report_id, [...(byReport.get(row.report_id) ?? []), row]);
+
+  const suggestions = candidateRows.map((row): DuplicateSuggestion => {
+    let dot = 0;
+    let norm = 0;
+    const shared: { term: string; contribution: number }[] = [];
+    for (const { term, weight } of byReport.get(row.id) ?? []) {
+      const value = weight * idf(term);
+      norm += value * value;
+      const mine = ownVector.get(term);
+      if (mine !== undefined) {
+        dot += mine * value;
+        shared.push({ term, contribution: mine * value });
+      }
+    }
+    let score = ownNorm && norm ? dot / (ownNorm * Math.sqrt(norm)) : 0;
+    const reasons: string[] = [];
+    const topTerms = shared.sort((a, b) => b.contribution - a.contribution).slice(0, 5).map((s) => s.term);
+    if (topTerms.length) reasons.push(`shared terms: ${topTerms.join(', ')}`);
+    if (report.asset_id && row.asset_id === report.asset_id) {
+      score += SAME_ASSET_BONUS;
+      reasons.push('same asset');
+    }
+    if (report.cwe && row.cwe === report.cwe) {
+      score += SAME_CWE_BONUS;
+      reasons.push(`same weakness (CWE-${report.cwe})`);
+    }
+    return { id: row.id, title: row.title, state: row.state, createdAt: row.created_at, score: Math.min(1, Math.round(score * 1000) / 1000), reasons };
+  });
+  return suggestions.sort((a, b) => b.score - a.score || a.createdAt.localeCompare(b.createdAt)).slice(0, limit);
+}

@@ -1,0 +1,101 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/dialect.js';
+import { invalid } from '../../shared/errors.js';
+import type { Actor } from '../auth/actor.js';
+import { canReadAllReports } from './report.policy.js';
+import type { ReportState } from './report-state.js';
+import { tokenize } from './report-terms.js';
+import type { ReportRow } from './report.js';
+
+export interface InboxFilter {
+  programId?: string | undefined;
+  states?: ReportState[] | undefined;
+  severities?: ReportRow['severity'][] | undefined;
+  /** A user id, or "none" for unassigned. */
+  assignee?: string | undefined;
+  assetId?: string | undefined;
+  createdAfter?: string | undefined;
+  createdBefore?: string | undefined;
+  /** Words that must all occur in the report (title, description, steps, impact). */
+  q?: string | undefined;
+  sort?: 'newest' | 'oldest' | undefined;
+  /** Opaque cursor from the previous page. */
+  after?: string | undefined;
+  limit: number;
+}
+
+export interface InboxItem {
+  id: string;
+  programId: string;
+  reporterId: string;
+  title: string;
+  state: ReportState;
+  severity: ReportRow['severity'];
+  score: number | null;
+  outOfScope: boolean;
+  createdAt: string;
+  updatedAt: string;
+  priority?: ReportRow['priority'];
+  assigneeId?: string | null;
+  labels?: string[];
+}
+
+const encodeCursor = (row: { created_at: string; id: string }) => Buffer.from(`${row.created_at}|${row.id}`).toString('base64url');
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw invalid('querystring:/after', 'is not a cursor this server gave out');
+  return { createdAt, id };
+}
+
+/**
+ * The inbox: staff see every report, a reporter their own. Keyset pagination on (created_at, id)
+ * so page 1,000 costs what page 1 does; the composite indexes cover programme+state filters.
+ */
+export async function listReports(db: Executor, actor: Actor, filter: InboxFilter): Promise<{ items: InboxItem[]; next: string | null }> {
+  const staff = canReadAllReports(actor);
+  const newestFirst = (filter.sort ?? 'newest') === 'newest';
+  let query = db
+    .selectFrom('reports')
+    .select(['id', 'program_id', 'reporter_id', 'title', 'state', 'severity', 'score', 'out_of_scope', 'created_at', 'updated_at', 'priority', 'assignee_id', 'labels'])
+    .orderBy('created_at', newestFirst ? 'desc' : 'asc')
+    .orderBy('id', newestFirst ? 'desc' : 'asc')
+    .limit(filter.limit + 1);
+  if (!staff) query = query.where('reporter_id', '=', actor.kind === 'user' ? actor.userId : '');
+  if (filter.programId) query = query.where('program_id', '=', filter.programId);
+  if (filter.states?.length) query = query.where('state', 'in', filter.states);
+  if (filter.severities?.length) query = query.where('severity', 'in', filter.severities);
+  if (filter.assignee === 'none') query = query.where('assignee_id', 'is', null);
+  else if (filter.assignee) query = query.where('assignee_id', '=', filter.assignee);
+  if (filter.assetId) query = query.where('asset_id', '=', filter.assetId);
+  if (filter.createdAfter) query = query.where('created_at', '>=', filter.createdAfter);
+  if (filter.createdBefore) query = query.where('created_at', '<', filter.createdBefore);
+  for (const term of [...new Set(tokenize(filter.q ?? ''))].slice(0, 8)) {
+    query = query.where(({ exists, selectFrom }) =>
+      exists(selectFrom('report_terms').select(sql`1`.as('one')).whereRef('report_terms.report_id', '=', 'reports.id').whereRef('report_terms.program_id', '=', 'reports.program_id').where('report_terms.term', '=', term)),
+    );
+  }
+  if (filter.after) {
+    const cursor = decodeCursor(filter.after);
+    const op = newestFirst ? '<' : '>';
+    query = query.where(({ eb, or, and }) => or([eb('created_at', op, cursor.createdAt), and([eb('created_at', '=', cursor.createdAt), eb('id', op, cursor.id)])]));
+  }
+  const rows = await query.execute();
+  const page = rows.slice(0, filter.limit);
+  return {
+    items: page.map((row) => ({
+      id: row.id,
+      programId: row.program_id,
+      reporterId: row.reporter_id,
+      title: row.title,
+      state: row.state,
+      severity: row.severity,
+      score: row.score,
+      outOfScope: row.out_of_scope !== null,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      ...(staff ? { priority: row.priority, assigneeId: row.assignee_id, labels: JSON.parse(row.labels) as string[] } : {}),
+    })),
+    next: rows.length > filter.limit ? encodeCursor(page[page.length - 1]!) : null,
+  };
+}

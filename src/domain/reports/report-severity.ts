@@ -1,0 +1,33 @@
+import { invalid } from '../../shared/errors.js';
+import { scoreVector } from '../cvss/cvss.js';
+import type { ReportRow, ScoredVector } from './report.js';
+
+const SEVERITY_RANK = { none: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
+
+/**
+ * Scores the vectors a report carries (at most one CVSS v3 and one v4). The report's severity
+ * and score come from CVSS 4.0 when given, else v3.
+ */
+export function scoreReportVectors(vectors: readonly string[]): { scored: ScoredVector[]; severity: ReportRow['severity']; score: number | null } {
+  const scored: ScoredVector[] = [];
+  vectors.forEach((vector, index) => {
+    let result: ReturnType<typeof scoreVector>;
+    try {
+      result = scoreVector(vector);
+    } catch (error) {
+      throw invalid(`/cvss/${index}`, (error as Error).message);
+    }
+    const family = (version: string) => version.charAt(0);
+    if (scored.some((s) => family(s.version) === family(result.version))) throw invalid(`/cvss/${index}`, `only one CVSS v${family(result.version)} vector per report`);
+    scored.push({ vector: result.vector, version: result.version, score: result.score, severity: result.severity.toLowerCase() });
+  });
+  const lead = scored.find((s) => s.version === '4.0') ?? scored[0];
+  if (!lead) return { scored, severity: 'unknown', score: null };
+  const severity = lead.severity as keyof typeof SEVERITY_RANK;
+  return { scored, severity: severity in SEVERITY_RANK ? severity : 'unknown', score: lead.score };
+}
+
+/** Priority suggested from severity: critical P1 … none/unknown P5 (staff may change it). */
+export function suggestedPriority(severity: ReportRow['severity']): ReportRow['priority'] {
+  return ({ critical: 'P1', high: 'P2', medium: 'P3', low: 'P4', none: 'P5', unknown: 'P5' } as const)[severity];
+}

@@ -1,0 +1,38 @@
+import { forbidden, notFound } from '../../shared/errors.js';
+import { hasRole, type Actor } from '../auth/actor.js';
+import type { ReportRow } from './report.js';
+
+/** Staff read every report (auditors too); a reporter only their own. */
+export function canReadAllReports(actor: Actor): boolean {
+  return actor.kind === 'system' || hasRole(actor, 'triager', 'lead', 'cna', 'auditor');
+}
+
+/** Anyone else is told the report does not exist: its existence is not theirs to learn. */
+export function assertCanReadReport(actor: Actor, report: ReportRow): void {
+  if (canReadAllReports(actor)) return;
+  if (actor.kind === 'user' && actor.userId === report.reporter_id) return;
+  throw notFound('Report');
+}
+
+/** Triagers and leads work the inbox: states, severity, assignment, labels, internal notes. */
+export function canTriage(actor: Actor): boolean {
+  return actor.kind === 'system' || hasRole(actor, 'triager', 'lead');
+}
+
+export function assertCanTriage(actor: Actor, report: ReportRow): void {
+  assertCanReadReport(actor, report);
+  if (!canTriage(actor)) throw forbidden('Only triagers and leads may change a report');
+}
+
+/** Internal notes are for staff who triage; a reporter's own replies are always public. */
+export function assertCanComment(actor: Actor, report: ReportRow, internal: boolean): void {
+  assertCanReadReport(actor, report);
+  if (internal && !canTriage(actor)) throw forbidden('Only triagers and leads may write internal notes');
+  if (!internal && !canTriage(actor) && !(actor.kind === 'user' && actor.userId === report.reporter_id)) {
+    throw forbidden('Only the reporter and triagers may reply on a report');
+  }
+}
+
+export function assertCanSubmit(actor: Actor): void {
+  if (actor.kind !== 'user') throw forbidden('Sign in to submit a report');
+}

@@ -1,0 +1,34 @@
+import type { Insertable } from 'kysely';
+import type { Executor } from '../../db/dialect.js';
+import { newId } from '../../shared/ids.js';
+import type { ReportEventTable } from './report.table.js';
+import type { AssetSummary, ReportEventRow, ReportRow } from './report.js';
+
+export function findReport(db: Executor, id: string): Promise<ReportRow | undefined> {
+  return db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findAsset(db: Executor, id: string | null): Promise<AssetSummary | undefined> {
+  if (!id) return Promise.resolve(undefined);
+  return db.selectFrom('program_assets').select(['id', 'identifier', 'kind', 'tier', 'in_scope']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertEvent(db: Executor, event: Omit<Insertable<ReportEventTable>, 'id'>): Promise<ReportEventRow> {
+  const row = { id: newId(), ...event } as ReportEventRow;
+  await db.insertInto('report_events').values(row).execute();
+  return row;
+}
+
+export function findEvents(db: Executor, reportId: string, includeInternal: boolean): Promise<ReportEventRow[]> {
+  let query = db.selectFrom('report_events').selectAll().where('report_id', '=', reportId).orderBy('created_at').orderBy('id');
+  if (!includeInternal) query = query.where('internal', '=', 0);
+  return query.execute();
+}
+
+/** Replaces a report's terms (search and duplicates index). */
+export async function writeTerms(db: Executor, programId: string, reportId: string, terms: Map<string, number>): Promise<void> {
+  await db.deleteFrom('report_terms').where('report_id', '=', reportId).execute();
+  const rows = [...terms].map(([term, weight]) => ({ program_id: programId, term, report_id: reportId, weight }));
+  // Bounded batches: SQLite allows 32k bound parameters per statement.
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('report_terms').values(rows.slice(i, i + 500)).execute();
+}

@@ -1,0 +1,281 @@
+import type { AppContext } from '../../context.js';
+import type { Executor } from '../../db/dialect.js';
+import { AppError, invalid, notFound } from '../../shared/errors.js';
+import { newId } from '../../shared/ids.js';
+import { iso } from '../../shared/time.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { actorId, actorLabel, type Actor } from '../auth/actor.js';
+import { findUserById } from '../users/user.repository.js';
+import { isStaff } from '../../shared/roles.js';
+import { userRoles } from '../users/user.js';
+import { getVisibleProgram } from '../programs/program.service.js';
+import { findAssets, findExclusions } from '../programs/program.repository.js';
+import { notifyReporter } from './report-notifications.js';
+import { assertCanComment, assertCanReadReport, assertCanSubmit, assertCanTriage, canTriage } from './report.policy.js';
+import { findAsset, findEvents, findReport, insertEvent, writeTerms } from './report.repository.js';
+import { scoreReportVectors, suggestedPriority } from './report-severity.js';
+import { CLOSING_STATES, assertTransition, type ReportState } from './report-state.js';
+import { reportTerms } from './report-terms.js';
+import { REPORT_LIMITS, presentEvent, presentReport, type ReportEventRow, type ReportRow, type ReportView } from './report.js';
+
+export interface NewReport {
+  program: string;
+  title: string;
+  description: string;
+  steps?: string | undefined;
+  impact?: string | undefined;
+  /** An asset id from the programme's scope. */
+  asset?: string | undefined;
+  /** Free text when the asset is not listed ("other"). */
+  assetOther?: string | undefined;
+  /** An out-of-scope category (exclusion id) the reporter chose. */
+  category?: string | undefined;
+  cwe?: number | undefined;
+  cvss?: string[] | undefined;
+  /** The policy version the reporter read; refused if the policy has changed since. */
+  policyVersion?: number | undefined;
+}
+
+function requireText(value: string, field: string, max: number, required = true): string {
+  const text = value.replace(/\r\n/g, '\n');
+  if (required && !text.trim()) throw invalid(field, 'must not be empty');
+  if (text.length > max) throw invalid(field, `must be at most ${max} characters`);
+  if (/\u0000/.test(text)) throw invalid(field, 'must not contain NUL characters');
+  return text;
+}
+
+/**
+ * Files a report. Out-of-scope assets and categories are accepted but flagged, with the reason
+ * stored. Report, timeline, term index and audit event are one transaction.
+ */
+export async function submitReport(context: AppContext, trx: Executor, actor: Actor, input: NewReport): Promise<ReportRow> {
+  assertCanSubmit(actor);
+  const program = await getVisibleProgram(trx, actor, input.program);
+  if (input.policyVersion !== undefined && input.policyVersion !== program.policy_version) {
+    throw new AppError('conflict', `The programme's policy changed (now version ${program.policy_version}); read it again before submitting`, [
+      { field: '/policyVersion', message: `current version is ${program.policy_version}` },
+    ]);
+  }
+  const title = requireText(input.title, '/title', REPORT_LIMITS.title).trim();
+  const description = requireText(input.description, '/description', REPORT_LIMITS.text);
+  const steps = requireText(input.steps ?? '', '/steps', REPORT_LIMITS.text, false);
+  const impact = requireText(input.impact ?? '', '/impact', REPORT_LIMITS.impact, false);
+  const outOfScope: string[] = [];
+  let assetId: string | null = null;
+  if (input.asset) {
+    const asset = (await findAssets(trx, program.id)).find((a) => a.id === input.asset);
+    if (!asset) throw invalid('/asset', "is not one of this programme's assets; use assetOther for anything else");
+    assetId = asset.id;
+    if (asset.in_scope === 0) outOfScope.push(`The asset ${asset.identifier} is out of scope.`);
+  }
+  const assetOther = input.assetOther === undefined ? null : requireText(input.assetOther, '/assetOther', REPORT_LIMITS.assetOther).trim();
+  if (assetId && assetOther) throw invalid('/assetOther', 'give either asset or assetOther, not both');
+  if (assetOther) outOfScope.push(`The asset "${assetOther}" is not listed in scope.`);
+  if (input.category) {
+    const exclusion = (await findExclusions(trx, program.id)).find((e) => e.id === input.category);
+    if (!exclusion) throw invalid('/category', "is not one of this programme's out-of-scope categories");
+    outOfScope.push(`Out of scope: ${exclusion.name}.${exclusion.redirect_url ? ` Use ${exclusion.redirect_url} instead.` : ''}`);
+  }
+  if (input.cwe !== undefined && (!Number.isInteger(input.cwe) || input.cwe < 1 || input.cwe > 99_999)) throw invalid('/cwe', 'must be a CWE number');
+  const { scored, severity, score } = scoreReportVectors(input.cvss ?? []);
+  const now = iso(context.clock.now());
+  const row: ReportRow = {
+    id: newId(),
+    program_id: program.id,
+    reporter_id: (actor as { userId: string }).userId,
+    title,
+    description,
+    steps,
+    impact,
+    asset_id: assetId,
+    asset_other: assetOther,
+    cwe: input.cwe ?? null,
+    cvss_vectors: JSON.stringify(scored),
+    severity,
+    score,
+    priority: suggestedPriority(severity),
+    state: 'new',
+    assignee_id: null,
+    labels: '[]',
+    out_of_scope: outOfScope.length ? outOfScope.join(' ') : null,
+    policy_version: program.policy_version,
+    duplicate_of: null,
+    close_reason: null,
+    created_at: now,
+    updated_at: now,
+    first_response_at: null,
+    triaged_at: null,
+    resolved_at: null,
+  };
+  await trx.insertInto('reports').values(row).execute();
+  await insertEvent(trx, { report_id: row.id, kind: 'submitted', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify({ policyVersion: row.policy_version }), created_at: now });
+  await writeTerms(trx, program.id, row.id, reportTerms(row));
+  await recordAudit(context, trx, actor, { action: 'report.submitted', objectType: 'report', objectId: row.id, data: { programId: program.id, outOfScope: row.out_of_scope !== null } });
+  return row;
+}
+
+export async function getReportRow(db: Executor, actor: Actor, id: string): Promise<ReportRow> {
+  const report = await findReport(db, id);
+  if (!report) throw notFound('Report');
+  assertCanReadReport(actor, report);
+  return report;
+}
+
+export async function viewReport(db: Executor, actor: Actor, report: ReportRow): Promise<ReportView> {
+  return presentReport(report, await findAsset(db, report.asset_id), canTriage(actor) || isStaffReader(actor));
+}
+
+function isStaffReader(actor: Actor): boolean {
+  return actor.kind === 'system' || (actor.kind === 'user' && isStaff(actor.roles));
+}
+
+/** The timeline; internal notes only for staff. */
+export async function reportTimeline(db: Executor, actor: Actor, report: ReportRow) {
+  return (await findEvents(db, report.id, isStaffReader(actor))).map(presentEvent);
+}
+
+/** Public staff actions (reply, state or severity change) start the first-response clock's stop. */
+async function touch(context: AppContext, trx: Executor, actor: Actor, report: ReportRow, changes: Partial<ReportRow>, publicStaffAction: boolean): Promise<ReportRow> {
+  const now = iso(context.clock.now());
+  const firstResponse = publicStaffAction && canTriage(actor) && report.first_response_at === null ? { first_response_at: now } : {};
+  await trx.updateTable('reports').set({ ...changes, ...firstResponse, updated_at: now }).where('id', '=', report.id).execute();
+  return { ...report, ...changes, ...firstResponse, updated_at: now };
+}
+
+export interface TransitionInput {
+  to: ReportState;
+  reason?: string | undefined;
+  /** For `duplicate`: the original report. */
+  duplicateOf?: string | undefined;
+}
+
+export async function transitionReport(context: AppContext, trx: Executor, actor: Actor, id: string, input: TransitionInput): Promise<ReportRow> {
+  const report = await getReportRow(trx, actor, id);
+  assertCanTriage(actor, report);
+  assertTransition(report.state, input.to);
+  const reason = input.reason === undefined ? undefined : requireText(input.reason, '/reason', REPORT_LIMITS.reason).trim();
+  if (CLOSING_STATES.includes(input.to) && !reason) throw invalid('/reason', `moving to "${input.to}" needs a reason the reporter will read`);
+  let duplicateOf: string | null = null;
+  if (input.to === 'duplicate') {
+    if (!input.duplicateOf) throw invalid('/duplicateOf', 'name the original report');
+    const original = await findReport(trx, input.duplicateOf);
+    if (!original || original.program_id !== report.program_id) throw invalid('/duplicateOf', 'must be a report of the same programme');
+    if (original.id === report.id) throw invalid('/duplicateOf', 'a report cannot duplicate itself');
+    if (original.duplicate_of) throw invalid('/duplicateOf', `that report is itself a duplicate of ${original.duplicate_of}; name the original`);
+    duplicateOf = original.id;
+  } else if (input.duplicateOf) throw invalid('/duplicateOf', 'only for the duplicate state');
+  const now = iso(context.clock.now());
+  const updated = await touch(
+    context,
+    trx,
+    actor,
+    report,
+    {
+      state: input.to,
+      duplicate_of: input.to === 'duplicate' ? duplicateOf : input.to === 'new' ? null : report.duplicate_of,
+      close_reason: CLOSING_STATES.includes(input.to) ? reason! : input.to === 'new' || input.to === 'triaged' ? null : report.close_reason,
+      ...(input.to === 'triaged' && report.triaged_at === null ? { triaged_at: now } : {}),
+      ...(input.to === 'resolved' ? { resolved_at: now } : {}),
+    },
+    true,
+  );
+  await insertEvent(trx, {
+    report_id: id,
+    kind: 'state_change',
+    internal: 0,
+    author_id: actorId(actor),
+    author_label: actorLabel(actor),
+    body: reason ?? null,
+    data: JSON.stringify({ from: report.state, to: input.to, ...(duplicateOf ? { duplicateOf } : {}) }),
+    created_at: now,
+  });
+  await recordAudit(context, trx, actor, { action: 'report.state_changed', objectType: 'report', objectId: id, data: { from: report.state, to: input.to, ...(duplicateOf ? { duplicateOf } : {}) } });
+  await notifyReporter(context, trx, updated, `Your report is now ${input.to.replace(/_/g, ' ')}`, reason ?? '');
+  return updated;
+}
+
+export interface CommentInput {
+  body: string;
+  internal: boolean;
+}
+
+/**
+ * A reply (visible to the reporter) or an internal note (staff only). A reporter's answer to a
+ * `needs_more_info` report puts it back in the inbox as `new`.
+ */
+export async function addComment(context: AppContext, trx: Executor, actor: Actor, id: string, input: CommentInput): Promise<ReportEventRow> {
+  const report = await getReportRow(trx, actor, id);
+  assertCanComment(actor, report, input.internal);
+  const body = requireText(input.body, '/body', REPORT_LIMITS.comment);
+  const now = iso(context.clock.now());
+  const event = await insertEvent(trx, {
+    report_id: id,
+    kind: input.internal ? 'internal_note' : 'comment',
+    internal: input.internal ? 1 : 0,
+    author_id: actorId(actor),
+    author_label: actorLabel(actor),
+    body,
+    data: '{}',
+    created_at: now,
+  });
+  const reporterAnswered = actor.kind === 'user' && actor.userId === report.reporter_id && report.state === 'needs_more_info';
+  const updated = await touch(context, trx, actor, report, reporterAnswered ? { state: 'new' } : {}, !input.internal);
+  if (reporterAnswered) {
+    await insertEvent(trx, { report_id: id, kind: 'state_change', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify({ from: 'needs_more_info', to: 'new' }), created_at: now });
+  }
+  await recordAudit(context, trx, actor, { action: input.internal ? 'report.note_added' : 'report.comment_added', objectType: 'report', objectId: id, data: { eventId: event.id } });
+  if (!input.internal && canTriage(actor)) await notifyReporter(context, trx, updated, 'New reply on your report', body);
+  return event;
+}
+
+export interface TriageChanges {
+  assigneeId?: string | null | undefined;
+  priority?: ReportRow['priority'] | undefined;
+  labels?: string[] | undefined;
+  cvss?: string[] | undefined;
+  cwe?: number | null | undefined;
+}
+
+/** Assignment, priority, labels, severity and weakness: staff-side changes, each on the timeline. */
+export async function updateTriage(context: AppContext, trx: Executor, actor: Actor, id: string, changes: TriageChanges): Promise<ReportRow> {
+  const report = await getReportRow(trx, actor, id);
+  assertCanTriage(actor, report);
+  const now = iso(context.clock.now());
+  const set: Partial<ReportRow> = {};
+  const event = (kind: ReportEventRow['kind'], internal: boolean, data: object) =>
+    insertEvent(trx, { report_id: id, kind, internal: internal ? 1 : 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify(data), created_at: now });
+  if (changes.assigneeId !== undefined) {
+    if (changes.assigneeId !== null) {
+      const assignee = await findUserById(trx, changes.assigneeId);
+      if (!assignee || assignee.disabled_at !== null || !userRoles(assignee).some((r) => r === 'triager' || r === 'lead')) {
+        throw invalid('/assigneeId', 'must be an active triager or lead');
+      }
+    }
+    set.assignee_id = changes.assigneeId;
+    await event('assignment', true, { from: report.assignee_id, to: changes.assigneeId });
+  }
+  if (changes.priority !== undefined) {
+    set.priority = changes.priority;
+    await event('priority', true, { from: report.priority, to: changes.priority });
+  }
+  if (changes.labels !== undefined) {
+    const labels = [...new Set(changes.labels.map((l) => l.trim()).filter(Boolean))];
+    if (labels.length > REPORT_LIMITS.labels) throw invalid('/labels', `at most ${REPORT_LIMITS.labels} labels`);
+    if (labels.some((l) => l.length > REPORT_LIMITS.label)) throw invalid('/labels', `each label at most ${REPORT_LIMITS.label} characters`);
+    set.labels = JSON.stringify(labels);
+    await event('labels', true, { labels });
+  }
+  let severityChanged = false;
+  if (changes.cvss !== undefined || changes.cwe !== undefined) {
+    if (changes.cwe !== undefined && changes.cwe !== null && (!Number.isInteger(changes.cwe) || changes.cwe < 1)) throw invalid('/cwe', 'must be a CWE number');
+    const scoring = changes.cvss !== undefined ? scoreReportVectors(changes.cvss) : undefined;
+    if (scoring) Object.assign(set, { cvss_vectors: JSON.stringify(scoring.scored), severity: scoring.severity, score: scoring.score });
+    if (changes.cwe !== undefined) set.cwe = changes.cwe;
+    severityChanged = true;
+    await event('severity_change', false, { from: { severity: report.severity, score: report.score, cwe: report.cwe }, to: { severity: set.severity ?? report.severity, score: set.score ?? report.score, cwe: set.cwe ?? report.cwe } });
+  }
+  if (Object.keys(set).length === 0) throw invalid('/', 'nothing to change');
+  const updated = await touch(context, trx, actor, report, set, severityChanged);
+  await recordAudit(context, trx, actor, { action: 'report.triage_changed', objectType: 'report', objectId: id, data: { fields: Object.keys(changes) } });
+  return updated;
+}

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../helpers/databases.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildUser, type BuiltUser } from '../helpers/factories.js';
+import { buildProgram, programInput } from '../helpers/programs.js';
+
+describe.each(DIALECTS)('programmes on %s', (engine) => {
+  let t: TestApp;
+  let lead: BuiltUser;
+  let reporter: BuiltUser;
+  beforeAll(async () => {
+    t = await buildTestApp(engine);
+    lead = await buildUser(t.context, { roles: ['lead'] });
+    reporter = await buildUser(t.context);
+  });
+  afterAll(async () => t?.close());
+
+  it('lets a lead create a programme that everyone can read, with its policy rendered safely', async () => {
+    const input = programInput({ policy: '# Policy\n\n<script>alert(1)</script> [x](javascript:alert(1))' });
+    const created = await t.request({ method: 'POST', url: '/api/v1/programs', token: lead.token, payload: input });
+    expect(created.statusCode, created.body).toBe(201);
+    const body = created.json();
+    expect(body).toMatchObject({ slug: input.slug, kind: 'bounty', visibility: 'public', policy: { version: 1 } });
+    expect(body.scope).toHaveLength(3);
+    expect(body.exclusions[0]).toMatchObject({ name: 'Model jailbreaks and harmful outputs', redirectUrl: 'https://acme.example/model-feedback' });
+    expect(body.policy.html).not.toContain('<script');
+    expect(body.policy.html).not.toContain('href="javascript:');
+    const anonymous = await t.request({ method: 'GET', url: `/api/v1/programs/${input.slug}` });
+    expect(anonymous.statusCode).toBe(200);
+    expect(anonymous.json().medians).toMatchObject({ sampleSize: 0, firstResponseHours: null });
+  });
+
+  it('refuses a non-lead, a taken slug, rewards on a VDP and a bad scope, naming the field', async () => {
+    const input = programInput();
+    expect((await t.request({ method: 'POST', url: '/api/v1/programs', token: reporter.token, payload: input })).statusCode).toBe(403);
+    await t.request({ method: 'POST', url: '/api/v1/programs', token: lead.token, payload: input });
+    const taken = await t.request({ method: 'POST', url: '/api/v1/programs', token: lead.token, payload: input });
+    expect(taken.statusCode).toBe(409);
+    const vdp = await t.request({ method: 'POST', url: '/api/v1/programs', token: lead.token, payload: programInput({ kind: 'vdp' }) });
+    expect(vdp.statusCode).toBe(400);
+    expect(vdp.json().error.details[0].field).toBe('/rewards');
+    const badUrl = await t.request({
+      method: 'POST',
+      url: '/api/v1/programs',
+      token: lead.token,
+      payload: programInput({ scope: [{ kind: 'url', identifier: 'acme.example/app', tier: 1, inScope: true }] }),
+    });
+    expect(badUrl.json().error.details[0].field).toBe('/scope/0/identifier');
+    const badSlug = await t.request({ method: 'POST', url: '/api/v1/programs', token: lead.token, payload: programInput({ slug: 'Bad Slug' }) });
+    expect(badSlug.json().error.details[0].field).toBe('/slug');
+  });
+
+  it('versions the policy: a change makes a new version, the old one kept', async () => {
+    const program = await buildProgram(t.context);
+    const changed = await t.request({ method: 'PATCH', url: `/api/v1/programs/${program.slug}`, token: lead.token, payload: { policy: '# New policy' } });
+    expect(changed.json().policy).toMatchObject({ version: 2, markdown: '# New policy' });
+    const same = await t.request({ method: 'PATCH', url: `/api/v1/programs/${program.slug}`, token: lead.token, payload: { policy: '# New policy' } });
+    expect(same.json().policy.version).toBe(2);
+    const versions = await t.context.db.selectFrom('program_policies').select('version').where('program_id', '=', program.id).execute();
+    expect(versions.map((v) => v.version).sort()).toEqual([1, 2]);
+  });
+
+  it('hides invite-only programmes from everyone but staff and members', async () => {
+    const program = await buildProgram(t.context, { visibility: 'invite_only' });
+    expect((await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}`, token: reporter.token })).statusCode).toBe(404);
+    expect((await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}` })).statusCode).toBe(404);
+    const listed = await t.request({ method: 'GET', url: '/api/v1/programs', token: reporter.token });
+    expect(listed.json().items.map((p: { slug: string }) => p.slug)).not.toContain(program.slug);
+    const invited = await t.request({ method: 'POST', url: `/api/v1/programs/${program.slug}/members`, token: lead.token, payload: { userId: reporter.row.id } });
+    expect(invited.statusCode).toBe(204);
+    expect((await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}`, token: reporter.token })).statusCode).toBe(200);
+  });
+});

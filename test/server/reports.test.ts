@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listOutbox, readOutboxMessage } from '../../src/domain/mail/mail.service.js';
+import type { ProgramRow } from '../../src/domain/programs/program.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildUser, type BuiltUser } from '../helpers/factories.js';
+import { buildProgram } from '../helpers/programs.js';
+
+const CVSS31 = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
+const CVSS40 = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
+
+describe.each(DIALECTS)('reports on %s', (engine) => {
+  let t: TestApp;
+  let program: ProgramRow;
+  let triager: BuiltUser;
+  let reporter: BuiltUser;
+  let other: BuiltUser;
+  let assets: { id: string; identifier: string; inScope: boolean }[];
+  let categoryId: string;
+
+  const submit = (who: BuiltUser, extra: Record<string, unknown> = {}) =>
+    t.request({ method: 'POST', url: '/api/v1/reports', token: who.token, payload: { program: program.slug, title: 'SQL injection in search', description: 'The q parameter is concatenated into SQL.', ...extra } });
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine);
+    program = await buildProgram(t.context);
+    triager = await buildUser(t.context, { roles: ['triager'] });
+    reporter = await buildUser(t.context);
+    other = await buildUser(t.context);
+    const view = (await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}` })).json();
+    assets = view.scope;
+    categoryId = view.exclusions[0].id;
+  });
+  afterAll(async () => t?.close());
+
+  it('files a report with scored CVSS, the accepted policy version and a suggested priority', async () => {
+    const res = await submit(reporter, { asset: assets[0]!.id, cwe: 89, cvss: [CVSS31, CVSS40], steps: '1. open /search?q=%27', impact: 'Full database read.' });
+    expect(res.statusCode, res.body).toBe(201);
+    const report = res.json();
+    expect(report).toMatchObject({ state: 'new', policyVersion: 1, cwe: 89, severity: 'critical', outOfScope: null, asset: { identifier: 'app.acme.example', inScope: true } });
+    expect(report.cvss.map((c: { version: string; score: number }) => [c.version, c.score])).toEqual([['3.1', 9.8], ['4.0', 9.3]]);
+    expect(report.priority).toBeUndefined();
+    const staffView = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}`, token: triager.token })).json();
+    expect(staffView).toMatchObject({ priority: 'P1', labels: [], allowedTransitions: expect.arrayContaining(['triaged', 'spam']) });
+  });
+
+  it('accepts out-of-scope assets and categories but flags them with the redirect', async () => {
+    const outAsset = await submit(reporter, { asset: assets[2]!.id });
+    expect(outAsset.json().outOfScope).toContain('blog.acme.example is out of scope');
+    const category = await submit(reporter, { category: categoryId });
+    expect(category.json().outOfScope).toContain('Use https://acme.example/model-feedback instead');
+    const unlisted = await submit(reporter, { assetOther: 'legacy.acme.example' });
+    expect(unlisted.json().outOfScope).toContain('not listed in scope');
+  });
+
+  it('refuses bad input naming the field, and stores nothing', async () => {
+    const before = await t.context.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ title: '' }, '/title'],
+      [{ title: 'x'.repeat(201) }, '/title'],
+      [{ cvss: ['CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'] }, '/cvss/0'],
+      [{ cvss: [CVSS31, 'CVSS:3.1/AV:L/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'] }, '/cvss/1'],
+      [{ asset: '00000000-0000-4000-8000-000000000000' }, '/asset'],
+      [{ policyVersion: 7 }, '/policyVersion'],
+      [{ unknown: 1 }, '/unknown'],
+    ];
+    for (const [extra, field] of cases) {
+      const res = await submit(reporter, extra);
+      expect(res.statusCode, JSON.stringify(extra)).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+      expect(res.json().error.details[0].field, JSON.stringify(extra)).toBe(field);
+    }
+    const bad = await submit(reporter, { cvss: ['CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'] });
+    expect(bad.json().error.message).toContain('AV');
+    const after = await t.context.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it("hides a report from other reporters as if it did not exist", async () => {
+    const report = (await submit(reporter)).json();
+    for (const url of [`/api/v1/reports/${report.id}`, `/api/v1/reports/${report.id}/timeline`]) {
+      const res = await t.request({ method: 'GET', url, token: other.token });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.code).toBe('not_found');
+    }
+    const comment = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/comments`, token: other.token, payload: { body: 'mine now' } });
+    expect(comment.statusCode).toBe(404);
+    const inbox = await t.request({ method: 'GET', url: '/api/v1/reports', token: other.token });
+    expect(inbox.json().items.map((r: { id: string }) => r.id)).not.toContain(report.id);
+  });
+
+  it('moves through the workflow; refuses illegal moves with 409 naming the allowed states', async () => {
+    const report = (await submit(reporter)).json();
+    const illegal = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: triager.token, payload: { to: 'resolved', reason: 'fixed' } });
+    expect(illegal.statusCode).toBe(409);
+    expect(illegal.json().error.code).toBe('invalid_transition');
+    expect(illegal.json().error.details.map((d: { message: string }) => d.message)).toEqual(['triaged', 'needs_more_info', 'duplicate', 'informative', 'not_applicable', 'spam']);
+    const byReporter = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: reporter.token, payload: { to: 'triaged' } });
+    expect(byReporter.statusCode).toBe(403);
+    const triaged = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: triager.token, payload: { to: 'triaged' } });
+    expect(triaged.json()).toMatchObject({ state: 'triaged', triagedAt: expect.any(String), firstResponseAt: expect.any(String) });
+    const noReason = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: triager.token, payload: { to: 'resolved' } });
+    expect(noReason.json().error.details[0].field).toBe('/reason');
+    const resolved = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: triager.token, payload: { to: 'resolved', reason: 'Fixed in 2.4.1' } });
+    expect(resolved.json()).toMatchObject({ state: 'resolved', closeReason: 'Fixed in 2.4.1' });
+    const timeline = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}/timeline`, token: reporter.token })).json().items;
+    expect(timeline.map((e: { kind: string }) => e.kind)).toEqual(['submitted', 'state_change', 'state_change']);
+  });
+
+  it('marks a duplicate, linked to an original of the same programme', async () => {
+    const original = (await submit(reporter)).json();
+    const dup = (await submit(other)).json();
+    const self = await t.request({ method: 'POST', url: `/api/v1/reports/${dup.id}/transitions`, token: triager.token, payload: { to: 'duplicate', reason: 'Known', duplicateOf: dup.id } });
+    expect(self.json().error.details[0].field).toBe('/duplicateOf');
+    const marked = await t.request({ method: 'POST', url: `/api/v1/reports/${dup.id}/transitions`, token: triager.token, payload: { to: 'duplicate', reason: 'Reported before', duplicateOf: original.id } });
+    expect(marked.json()).toMatchObject({ state: 'duplicate', duplicateOf: original.id });
+    const reopened = await t.request({ method: 'POST', url: `/api/v1/reports/${dup.id}/transitions`, token: triager.token, payload: { to: 'new' } });
+    expect(reopened.json()).toMatchObject({ state: 'new', duplicateOf: null });
+  });
+
+  it('keeps internal notes from the reporter: API, timeline and mail', async () => {
+    const report = (await submit(reporter)).json();
+    const secret = `internal-secret-${engine}-${Date.now()}`;
+    const note = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/comments`, token: triager.token, payload: { body: secret, internal: true } });
+    expect(note.statusCode).toBe(201);
+    await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/comments`, token: triager.token, payload: { body: 'Thanks, we are looking.' } });
+    const reporterTimeline = await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}/timeline`, token: reporter.token });
+    expect(reporterTimeline.body).not.toContain(secret);
+    expect(reporterTimeline.json().items.map((e: { kind: string }) => e.kind)).toEqual(['submitted', 'comment']);
+    const staffTimeline = await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}/timeline`, token: triager.token });
+    expect(staffTimeline.body).toContain(secret);
+    for (const mail of await listOutbox(t.context.db, { limit: 200 })) {
+      expect((await readOutboxMessage(t.context, t.context.db, mail.id)).text).not.toContain(secret);
+    }
+    const reporterNote = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/comments`, token: reporter.token, payload: { body: 'x', internal: true } });
+    expect(reporterNote.statusCode).toBe(403);
+  });
+
+  it("puts a needs-more-info report back in the inbox when the reporter answers", async () => {
+    const report = (await submit(reporter)).json();
+    await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: triager.token, payload: { to: 'needs_more_info' } });
+    await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/comments`, token: reporter.token, payload: { body: 'Here is a video.' } });
+    expect((await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}`, token: reporter.token })).json().state).toBe('new');
+  });
+
+  it('changes triage fields, each on the timeline', async () => {
+    const report = (await submit(reporter)).json();
+    const res = await t.request({ method: 'PATCH', url: `/api/v1/reports/${report.id}`, token: triager.token, payload: { assigneeId: triager.row.id, priority: 'P2', labels: ['sqli', 'web'], cvss: [CVSS40], cwe: 89 } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ assigneeId: triager.row.id, priority: 'P2', labels: ['sqli', 'web'], severity: 'critical', cwe: 89 });
+    const badAssignee = await t.request({ method: 'PATCH', url: `/api/v1/reports/${report.id}`, token: triager.token, payload: { assigneeId: reporter.row.id } });
+    expect(badAssignee.json().error.details[0].field).toBe('/assigneeId');
+    const kinds = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}/timeline`, token: triager.token })).json().items.map((e: { kind: string }) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['assignment', 'priority', 'labels', 'severity_change']));
+    const reporterKinds = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}/timeline`, token: reporter.token })).json().items.map((e: { kind: string }) => e.kind);
+    expect(reporterKinds).toEqual(['submitted', 'severity_change']);
+  });
+
+  it('filters, searches and pages the inbox', async () => {
+    const fresh = await buildProgram(t.context);
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await t.request({ method: 'POST', url: '/api/v1/reports', token: reporter.token, payload: { program: fresh.slug, title: `Report number ${i} ${i % 2 ? 'xylophone' : 'marimba'}`, description: 'details' } });
+      ids.push(res.json().id);
+    }
+    await t.request({ method: 'POST', url: `/api/v1/reports/${ids[0]}/transitions`, token: triager.token, payload: { to: 'spam', reason: 'spam' } });
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page = await t.request({ method: 'GET', url: `/api/v1/reports?program=${fresh.slug}&limit=3${after ? `&after=${after}` : ''}`, token: triager.token });
+      const body = page.json() as { items: { id: string }[]; next: string | null };
+      seen.push(...body.items.map((r) => r.id));
+      after = body.next;
+    } while (after);
+    expect(seen).toEqual([...ids].reverse());
+    const newOnly = (await t.request({ method: 'GET', url: `/api/v1/reports?program=${fresh.slug}&state=new`, token: triager.token })).json();
+    expect(newOnly.items).toHaveLength(6);
+    const searched = (await t.request({ method: 'GET', url: `/api/v1/reports?program=${fresh.slug}&q=xylophone`, token: triager.token })).json();
+    expect(searched.items).toHaveLength(3);
+    const badState = await t.request({ method: 'GET', url: '/api/v1/reports?state=bogus', token: triager.token });
+    expect(badState.json().error.details[0].field).toBe('querystring:/state');
+    const badCursor = await t.request({ method: 'GET', url: '/api/v1/reports?after=garbage', token: triager.token });
+    expect(badCursor.statusCode).toBe(400);
+  });
+
+  it('suggests likely duplicates with reasons, best first', async () => {
+    const fresh = await buildProgram(t.context);
+    const file = (title: string, description: string, extra: Record<string, unknown> = {}) =>
+      t.request({ method: 'POST', url: '/api/v1/reports', token: reporter.token, payload: { program: fresh.slug, title, description, ...extra } }).then((r) => r.json());
+    const view = (await t.request({ method: 'GET', url: `/api/v1/programs/${fresh.slug}` })).json();
+    const original = await file('Stored XSS in profile bio field', 'The bio field on /profile renders script tags unescaped. Payload <script> in bio executes for visitors.', { asset: view.scope[0].id, cwe: 79 });
+    await file('CSRF on password change', 'The password change form has no token.');
+    await file('Open redirect in login', 'The next parameter accepts any URL.');
+    const dup = await file('XSS via profile bio', 'Script in the profile bio executes when others view the profile page.', { asset: view.scope[0].id, cwe: 79 });
+    const res = await t.request({ method: 'GET', url: `/api/v1/reports/${dup.id}/duplicates`, token: triager.token });
+    expect(res.statusCode, res.body).toBe(200);
+    const suggestions = res.json();
+    expect(suggestions[0]).toMatchObject({ id: original.id });
+    expect(suggestions[0].reasons).toEqual(expect.arrayContaining(['same asset', 'same weakness (CWE-79)', expect.stringMatching(/^shared terms: .*bio/)]));
+    expect(suggestions[0].score).toBeGreaterThan(suggestions[1]?.score ?? 0);
+    expect((await t.request({ method: 'GET', url: `/api/v1/reports/${dup.id}/duplicates`, token: reporter.token })).statusCode).toBe(403);
+  });
+});
