@@ -9,6 +9,8 @@ import type { JobQueue } from './jobs/job-queue.js';
 import { createSecretBox, loadMasterKey, type SecretBox } from './security/secret-box.js';
 import { systemClock, type Clock } from './shared/time.js';
 import { TokenCache } from './domain/auth/token-cache.js';
+import { fileSystemStore, type AttachmentStore } from './domain/attachments/attachment-store.js';
+import path from 'node:path';
 
 /**
  * What every service needs besides its transaction: configuration, the database, the clock,
@@ -22,6 +24,8 @@ export interface AppContext {
   readonly clock: Clock;
   readonly secrets: SecretBox;
   readonly jobs: JobQueue;
+  /** Where attachment bytes are kept. */
+  readonly attachments: AttachmentStore;
   /** Recently checked API tokens (one second), see token-cache.ts. */
   readonly tokenCache: TokenCache;
   close(): Promise<void>;
@@ -47,6 +51,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       secrets,
       jobs: undefined as unknown as JobQueue,
       tokenCache: new TokenCache(),
+      attachments: fileSystemStore(path.join(config.dataDir, 'attachments')),
       async close() {
         await context.jobs.stop();
         await database.close();

@@ -30,6 +30,9 @@ export interface Config {
   readonly jobPollMs: number;
   readonly jobConcurrency: number;
   readonly runJobs: boolean;
+  /** Largest attachment accepted, and how many one report may carry. */
+  readonly attachmentMaxBytes: number;
+  readonly attachmentMaxCount: number;
   /** The first administrator's email, made on first start with an empty database. */
   readonly adminEmail: string;
   /** Bearer token that lets non-loopback clients read /metrics; unset means loopback only. */
@@ -129,6 +132,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     runJobs: boolean(env, 'RUN_JOBS', true),
     metricsToken: env.METRICS_TOKEN || undefined,
     adminEmail: env.CVDESK_ADMIN_EMAIL || 'admin@cvdesk.local',
+    attachmentMaxBytes: integer(env, 'ATTACHMENT_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    attachmentMaxCount: integer(env, 'ATTACHMENT_MAX_COUNT', 10, 0, 100),
     ...overrides,
   });
 }

@@ -2,12 +2,14 @@ import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'k
 import * as foundation from './migrations/20261127_0001_foundation.js';
 import * as keysSettings from './migrations/20261127_0200_keys_settings.js';
 import * as programsReports from './migrations/20261127_0300_programs_reports.js';
+import * as attachments from './migrations/20261127_0310_attachments.js';
 
 /** Every migration, in order. Listed statically so the compiled server needs no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
   '20261127_0001_foundation': foundation,
   '20261127_0200_keys_settings': keysSettings,
   '20261127_0300_programs_reports': programsReports,
+  '20261127_0310_attachments': attachments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

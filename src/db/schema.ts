@@ -8,6 +8,7 @@ import type { OpenPgpKeyTable, SecurityTxtSignatureTable } from '../domain/keys/
 import type { ScheduledRunTable } from '../jobs/tasks/scheduled-run.table.js';
 import type { ProgramAssetTable, ProgramExclusionTable, ProgramMemberTable, ProgramPolicyTable, ProgramTable } from '../domain/programs/program.table.js';
 import type { ReportEventTable, ReportTable, ReportTermTable } from '../domain/reports/report.table.js';
+import type { AttachmentTable } from '../domain/attachments/attachment.table.js';
 
 /** Every table, as Kysely sees it. Each area owns its `*.table.ts`. */
 export interface Database {
@@ -31,4 +32,5 @@ export interface Database {
   reports: ReportTable;
   report_events: ReportEventTable;
   report_terms: ReportTermTable;
+  attachments: AttachmentTable;
 }

@@ -31,6 +31,7 @@ interface Fixture {
   victimTokenId: string;
   programSlug: string;
   victimReportId: string;
+  victimAttachmentId: string;
 }
 
 /**
@@ -82,6 +83,8 @@ const CASES: RouteCase[] = [
   { method: 'POST', url: '/api/v1/reports/:id/transitions', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true, payload: () => ({ to: 'new' }) },
   { method: 'POST', url: '/api/v1/reports/:id/comments', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true, payload: () => ({ body: 'note', internal: true }) },
   { method: 'PATCH', url: '/api/v1/reports/:id', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true, payload: () => ({ labels: ['x'] }) },
+  { method: 'POST', url: '/api/v1/attachments', allowed: EVERYONE },
+  { method: 'GET', url: '/api/v1/attachments/:id', allowed: STAFF, othersObject: (f) => f.victimAttachmentId, exists: true },
   { method: 'GET', url: '/api/v1/reports/:id/duplicates', allowed: STAFF, othersObject: (f) => f.victimReportId, exists: true },
 ];
 
@@ -96,8 +99,16 @@ describe.each(DIALECTS)('authorisation matrix on %s', (engine) => {
     const victim = await buildUser(t.context, { roles: ['reporter'] });
     const tokens = await t.request({ method: 'GET', url: '/api/v1/me/tokens', token: victim.token });
     const program = await buildProgram(t.context);
-    const report = await t.request({ method: 'POST', url: '/api/v1/reports', token: victim.token, payload: { program: program.slug, title: 'Victim report', description: 'Not yours' } });
-    fixture = { users, victim, victimTokenId: tokens.json().items[0].id, programSlug: program.slug, victimReportId: report.json().id };
+    const boundary = 'matrixboundary';
+    const upload = await t.request({
+      method: 'POST',
+      url: '/api/v1/attachments',
+      token: victim.token,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nprivate proof\r\n--${boundary}--\r\n`,
+    });
+    const report = await t.request({ method: 'POST', url: '/api/v1/reports', token: victim.token, payload: { program: program.slug, title: 'Victim report', description: 'Not yours', attachments: [upload.json().id] } });
+    fixture = { users, victim, victimTokenId: tokens.json().items[0].id, programSlug: program.slug, victimReportId: report.json().id, victimAttachmentId: upload.json().id };
   });
   afterAll(async () => t?.close());
 

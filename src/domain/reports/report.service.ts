@@ -4,7 +4,8 @@ import { AppError, invalid, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { actorId, actorLabel, type Actor } from '../auth/actor.js';
+import { actorId, actorLabel, type Actor, type UserActor } from '../auth/actor.js';
+import { attachToReport, listReportAttachments, presentAttachment } from '../attachments/attachment.service.js';
 import { findUserById } from '../users/user.repository.js';
 import { isStaff } from '../../shared/roles.js';
 import { userRoles } from '../users/user.js';
@@ -34,6 +35,8 @@ export interface NewReport {
   cvss?: string[] | undefined;
   /** The policy version the reporter read; refused if the policy has changed since. */
   policyVersion?: number | undefined;
+  /** Ids of the reporter's pending uploads, attached in the same transaction. */
+  attachments?: string[] | undefined;
 }
 
 function requireText(value: string, field: string, max: number, required = true): string {
@@ -110,7 +113,13 @@ export async function submitReport(context: AppContext, trx: Executor, actor: Ac
   await trx.insertInto('reports').values(row).execute();
   await insertEvent(trx, { report_id: row.id, kind: 'submitted', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify({ policyVersion: row.policy_version }), created_at: now });
   await writeTerms(trx, program.id, row.id, reportTerms(row));
-  await recordAudit(context, trx, actor, { action: 'report.submitted', objectType: 'report', objectId: row.id, data: { programId: program.id, outOfScope: row.out_of_scope !== null } });
+  const attached = await attachToReport(context, trx, actor as UserActor, row.id, input.attachments ?? []);
+  await recordAudit(context, trx, actor, {
+    action: 'report.submitted',
+    objectType: 'report',
+    objectId: row.id,
+    data: { programId: program.id, outOfScope: row.out_of_scope !== null, attachments: attached.map((a) => a.id) },
+  });
   return row;
 }
 
@@ -122,7 +131,8 @@ export async function getReportRow(db: Executor, actor: Actor, id: string): Prom
 }
 
 export async function viewReport(db: Executor, actor: Actor, report: ReportRow): Promise<ReportView> {
-  return presentReport(report, await findAsset(db, report.asset_id), canTriage(actor) || isStaffReader(actor));
+  const [asset, attachments] = await Promise.all([findAsset(db, report.asset_id), listReportAttachments(db, report.id)]);
+  return { ...presentReport(report, asset, canTriage(actor) || isStaffReader(actor)), attachments: attachments.map(presentAttachment) };
 }
 
 function isStaffReader(actor: Actor): boolean {

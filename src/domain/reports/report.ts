@@ -54,6 +54,7 @@ export interface ReportView {
   firstResponseAt: string | null;
   triagedAt: string | null;
   resolvedAt: string | null;
+  attachments?: { id: string; filename: string; mediaType: string; size: number; sha256: string; createdAt: string }[];
   /** Staff only (absent in a reporter's view). */
   priority?: ReportRow['priority'];
   assigneeId?: string | null;

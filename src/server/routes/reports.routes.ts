@@ -11,6 +11,7 @@ import { REPORT_LIMITS, presentEvent } from '../../domain/reports/report.js';
 import { canReadAllReports } from '../../domain/reports/report.policy.js';
 import { forbidden, invalid } from '../../shared/errors.js';
 import { requireUser } from '../plugins/authentication.js';
+import { Attachment } from './attachments.routes.js';
 import { Id, IdParams, errors } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
 
@@ -48,6 +49,7 @@ const Report = Type.Object({
   assigneeId: Type.Optional(Nullable(Type.String())),
   labels: Type.Optional(Type.Array(Type.String())),
   allowedTransitions: Type.Optional(Type.Array(STATE)),
+  attachments: Type.Optional(Type.Array(Attachment)),
 });
 
 const Event = Type.Object({
@@ -104,6 +106,7 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
             cwe: Type.Optional(Type.Integer({ minimum: 1, maximum: 99_999 })),
             cvss: Type.Optional(Type.Array(CvssVector, { maxItems: 2 })),
             policyVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+            attachments: Type.Optional(Type.Array(Id, { maxItems: 100, description: 'Ids from POST /api/v1/attachments' })),
           },
           { additionalProperties: false },
         ),
