@@ -11,7 +11,7 @@ import { isStaff } from '../../shared/roles.js';
 import { userRoles } from '../users/user.js';
 import { getVisibleProgram } from '../programs/program.service.js';
 import { findAssets, findExclusions } from '../programs/program.repository.js';
-import { notifyReporter } from './report-notifications.js';
+import { publishReportEvent } from './report-events.js';
 import { assertCanComment, assertCanReadReport, assertCanSubmit, assertCanTriage, canTriage } from './report.policy.js';
 import { findAsset, findEvents, findReport, insertEvent, writeTerms } from './report.repository.js';
 import { scoreReportVectors, suggestedPriority } from './report-severity.js';
@@ -120,6 +120,7 @@ export async function submitReport(context: AppContext, trx: Executor, actor: Ac
     objectId: row.id,
     data: { programId: program.id, outOfScope: row.out_of_scope !== null, attachments: attached.map((a) => a.id) },
   });
+  await publishReportEvent(context, trx, actor, { type: 'report.created', report: row });
   return row;
 }
 
@@ -200,7 +201,7 @@ export async function transitionReport(context: AppContext, trx: Executor, actor
     created_at: now,
   });
   await recordAudit(context, trx, actor, { action: 'report.state_changed', objectType: 'report', objectId: id, data: { from: report.state, to: input.to, ...(duplicateOf ? { duplicateOf } : {}) } });
-  await notifyReporter(context, trx, updated, `Your report is now ${input.to.replace(/_/g, ' ')}`, reason ?? '');
+  await publishReportEvent(context, trx, actor, { type: 'report.state_changed', report: updated, from: report.state, to: input.to, reason: reason ?? null });
   return updated;
 }
 
@@ -234,7 +235,7 @@ export async function addComment(context: AppContext, trx: Executor, actor: Acto
     await insertEvent(trx, { report_id: id, kind: 'state_change', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify({ from: 'needs_more_info', to: 'new' }), created_at: now });
   }
   await recordAudit(context, trx, actor, { action: input.internal ? 'report.note_added' : 'report.comment_added', objectType: 'report', objectId: id, data: { eventId: event.id } });
-  if (!input.internal && canTriage(actor)) await notifyReporter(context, trx, updated, 'New reply on your report', body);
+  await publishReportEvent(context, trx, actor, { type: 'report.comment_added', report: updated, eventId: event.id, internal: input.internal, body, byStaff: canTriage(actor) });
   return event;
 }
 
@@ -287,5 +288,7 @@ export async function updateTriage(context: AppContext, trx: Executor, actor: Ac
   if (Object.keys(set).length === 0) throw invalid('/', 'nothing to change');
   const updated = await touch(context, trx, actor, report, set, severityChanged);
   await recordAudit(context, trx, actor, { action: 'report.triage_changed', objectType: 'report', objectId: id, data: { fields: Object.keys(changes) } });
+  if (severityChanged) await publishReportEvent(context, trx, actor, { type: 'report.severity_changed', report: updated });
+  if (changes.assigneeId !== undefined) await publishReportEvent(context, trx, actor, { type: 'report.assigned', report: updated, assigneeId: changes.assigneeId });
   return updated;
 }
