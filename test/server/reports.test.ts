@@ -201,3 +201,23 @@ describe.each(DIALECTS)('reports on %s', (engine) => {
     expect((await t.request({ method: 'GET', url: `/api/v1/reports/${dup.id}/duplicates`, token: reporter.token })).statusCode).toBe(403);
   });
 });
+
+describe.each(DIALECTS)('report form helpers on %s', (engine) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp(engine);
+  });
+  afterAll(async () => t?.close());
+
+  it('searches CWEs and scores vectors for the form', async () => {
+    const cwe = await t.request({ method: 'GET', url: '/api/v1/cwe?q=cross-site%20scripting' });
+    expect(cwe.json().items[0]).toMatchObject({ id: 79 });
+    expect((await t.request({ method: 'GET', url: '/api/v1/cwe?q=CWE-89' })).json().items[0].id).toBe(89);
+    const score = await t.request({ method: 'GET', url: `/api/v1/cvss?vector=${encodeURIComponent(CVSS31)}` });
+    expect(score.json()).toMatchObject({ version: '3.1', score: 9.8, severity: 'Critical' });
+    const bad = await t.request({ method: 'GET', url: `/api/v1/cvss?vector=${encodeURIComponent('CVSS:3.1/AV:N/AC:L')}` });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details[0].field).toBe('querystring:/vector');
+    expect(bad.json().error.message).toMatch(/PR/);
+  });
+});

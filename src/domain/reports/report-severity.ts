@@ -1,5 +1,5 @@
 import { invalid } from '../../shared/errors.js';
-import { scoreVector } from '../cvss/cvss.js';
+import { scoreVector, suggestPriority } from '../cvss/cvss.js';
 import type { ReportRow, ScoredVector } from './report.js';
 
 const SEVERITY_RANK = { none: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
@@ -11,12 +11,7 @@ const SEVERITY_RANK = { none: 0, low: 1, medium: 2, high: 3, critical: 4 } as co
 export function scoreReportVectors(vectors: readonly string[]): { scored: ScoredVector[]; severity: ReportRow['severity']; score: number | null } {
   const scored: ScoredVector[] = [];
   vectors.forEach((vector, index) => {
-    let result: ReturnType<typeof scoreVector>;
-    try {
-      result = scoreVector(vector);
-    } catch (error) {
-      throw invalid(`/cvss/${index}`, (error as Error).message);
-    }
+    const result = scoreVector(vector, { field: `/cvss/${index}` });
     const family = (version: string) => version.charAt(0);
     if (scored.some((s) => family(s.version) === family(result.version))) throw invalid(`/cvss/${index}`, `only one CVSS v${family(result.version)} vector per report`);
     scored.push({ vector: result.vector, version: result.version, score: result.score, severity: result.severity.toLowerCase() });
@@ -27,7 +22,7 @@ export function scoreReportVectors(vectors: readonly string[]): { scored: Scored
   return { scored, severity: severity in SEVERITY_RANK ? severity : 'unknown', score: lead.score };
 }
 
-/** Priority suggested from severity: critical P1 … none/unknown P5 (staff may change it). */
-export function suggestedPriority(severity: ReportRow['severity']): ReportRow['priority'] {
-  return ({ critical: 'P1', high: 'P2', medium: 'P3', low: 'P4', none: 'P5', unknown: 'P5' } as const)[severity];
+/** Priority suggested from the report's score (staff may change it); see cvss.ts for the mapping. */
+export function suggestedPriority(score: number | null): ReportRow['priority'] {
+  return suggestPriority(score);
 }

@@ -96,7 +96,7 @@ export async function submitReport(context: AppContext, trx: Executor, actor: Ac
     cvss_vectors: JSON.stringify(scored),
     severity,
     score,
-    priority: suggestedPriority(severity),
+    priority: suggestedPriority(score),
     state: 'new',
     assignee_id: null,
     labels: '[]',
