@@ -21,6 +21,7 @@ import {
 } from './program.repository.js';
 import {
   DEFAULT_SAFE_HARBOUR,
+  DEFAULT_STALE_CLOSE_DAYS,
   LIMITS,
   checkProgramRules,
   type AssetInput,
@@ -48,6 +49,7 @@ export interface ProgramView {
   responseTargets: ResponseTargets;
   businessDays: boolean;
   disclosure: DisclosureSettings;
+  staleCloseDays: number;
   medians: ResponseMedians;
   createdAt: string;
   updatedAt: string;
@@ -102,6 +104,7 @@ export async function createProgram(context: AppContext, trx: Executor, actor: A
     response_targets: JSON.stringify(input.responseTargets ?? {}),
     business_days: input.businessDays ? 1 : 0,
     disclosure: JSON.stringify(input.disclosure ?? DEFAULT_DISCLOSURE),
+    stale_close_days: input.staleCloseDays ?? null,
     created_at: now,
     updated_at: now,
   };
@@ -140,6 +143,7 @@ export async function updateProgram(context: AppContext, trx: Executor, actor: A
       ...(changes.responseTargets !== undefined ? { response_targets: JSON.stringify(changes.responseTargets) } : {}),
       ...(changes.businessDays !== undefined ? { business_days: changes.businessDays ? 1 : 0 } : {}),
       ...(changes.disclosure !== undefined ? { disclosure: JSON.stringify(changes.disclosure) } : {}),
+      ...(changes.staleCloseDays !== undefined ? { stale_close_days: changes.staleCloseDays } : {}),
       updated_at: iso(context.clock.now()),
     })
     .where('id', '=', id)
@@ -185,6 +189,7 @@ export async function presentProgram(db: Executor, program: ProgramRow): Promise
     responseTargets: JSON.parse(program.response_targets) as ResponseTargets,
     businessDays: program.business_days === 1,
     disclosure: JSON.parse(program.disclosure) as DisclosureSettings,
+    staleCloseDays: program.stale_close_days ?? DEFAULT_STALE_CLOSE_DAYS,
     medians,
     createdAt: program.created_at,
     updatedAt: program.updated_at,

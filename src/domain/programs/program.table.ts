@@ -14,6 +14,8 @@ export interface ProgramTable {
   business_days: number;
   /** JSON DisclosureSettings. */
   disclosure: string;
+  /** Days a needs_more_info report waits for its reporter before closing itself (null: default 14; 0: never). */
+  stale_close_days: number | null;
   created_at: string;
   updated_at: string;
 }

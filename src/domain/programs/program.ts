@@ -74,7 +74,11 @@ export interface ProgramInput {
   responseTargets?: ResponseTargets | undefined;
   businessDays?: boolean | undefined;
   disclosure?: DisclosureSettings | undefined;
+  /** Days a needs_more_info report waits for its reporter before closing itself; 0 never. */
+  staleCloseDays?: number | undefined;
 }
+
+export const DEFAULT_STALE_CLOSE_DAYS = 14;
 
 export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export const LIMITS = { name: 120, policy: 100_000, safeHarbour: 20_000, identifier: 500, description: 2000, assets: 500, exclusions: 100 } as const;

@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { canReadAllReports } from './report.policy.js';
 import type { ReportState } from './report-state.js';
 import { tokenize } from './report-terms.js';
+import { breachedCondition, slaClocks } from './report-sla.js';
 import type { ReportRow } from './report.js';
 
 export interface InboxFilter {
@@ -19,6 +20,9 @@ export interface InboxFilter {
   /** Words that must all occur in the report (title, description, steps, impact). */
   q?: string | undefined;
   sort?: 'newest' | 'oldest' | undefined;
+  /** Only reports with a response target overdue now. */
+  slaBreached?: boolean | undefined;
+  now: Date;
   /** Opaque cursor from the previous page. */
   after?: string | undefined;
   limit: number;
@@ -33,6 +37,8 @@ export interface InboxItem {
   severity: ReportRow['severity'];
   score: number | null;
   outOfScope: boolean;
+  /** Some response target is overdue. */
+  slaBreached: boolean;
   createdAt: string;
   updatedAt: string;
   priority?: ReportRow['priority'];
@@ -57,7 +63,7 @@ export async function listReports(db: Executor, actor: Actor, filter: InboxFilte
   const newestFirst = (filter.sort ?? 'newest') === 'newest';
   let query = db
     .selectFrom('reports')
-    .select(['id', 'program_id', 'reporter_id', 'title', 'state', 'severity', 'score', 'out_of_scope', 'created_at', 'updated_at', 'priority', 'assignee_id', 'labels'])
+    .selectAll()
     .orderBy('created_at', newestFirst ? 'desc' : 'asc')
     .orderBy('id', newestFirst ? 'desc' : 'asc')
     .limit(filter.limit + 1);
@@ -68,6 +74,7 @@ export async function listReports(db: Executor, actor: Actor, filter: InboxFilte
   if (filter.assignee === 'none') query = query.where('assignee_id', 'is', null);
   else if (filter.assignee) query = query.where('assignee_id', '=', filter.assignee);
   if (filter.assetId) query = query.where('asset_id', '=', filter.assetId);
+  if (filter.slaBreached) query = query.where(breachedCondition(filter.now));
   if (filter.createdAfter) query = query.where('created_at', '>=', filter.createdAfter);
   if (filter.createdBefore) query = query.where('created_at', '<', filter.createdBefore);
   for (const term of [...new Set(tokenize(filter.q ?? ''))].slice(0, 8)) {
@@ -92,6 +99,7 @@ export async function listReports(db: Executor, actor: Actor, filter: InboxFilte
       severity: row.severity,
       score: row.score,
       outOfScope: row.out_of_scope !== null,
+      slaBreached: slaClocks(row, filter.now).some((clock) => clock.state === 'breached'),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       ...(staff ? { priority: row.priority, assigneeId: row.assignee_id, labels: JSON.parse(row.labels) as string[] } : {}),

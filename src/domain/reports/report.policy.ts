@@ -7,10 +7,15 @@ export function canReadAllReports(actor: Actor): boolean {
   return actor.kind === 'system' || hasRole(actor, 'triager', 'lead', 'cna', 'auditor');
 }
 
-/** Anyone else is told the report does not exist: its existence is not theirs to learn. */
-export function assertCanReadReport(actor: Actor, report: ReportRow): void {
+/**
+ * Anyone else is told the report does not exist: its existence is not theirs to learn. A
+ * collaborator the submitter named reads it too (`isCollaborator`, looked up by the caller:
+ * rewards/collaborators.ts `isReportCollaborator`).
+ */
+export function assertCanReadReport(actor: Actor, report: ReportRow, isCollaborator = false): void {
   if (canReadAllReports(actor)) return;
   if (actor.kind === 'user' && actor.userId === report.reporter_id) return;
+  if (actor.kind === 'user' && isCollaborator) return;
   throw notFound('Report');
 }
 

@@ -17,7 +17,10 @@ import { findAsset, findEvents, findReport, insertEvent, writeTerms } from './re
 import { scoreReportVectors, suggestedPriority } from './report-severity.js';
 import { CLOSING_STATES, assertTransition, type ReportState } from './report-state.js';
 import { reportTerms } from './report-terms.js';
+import { dueTimes, slaClocks } from './report-sla.js';
 import { REPORT_LIMITS, presentEvent, presentReport, type ReportEventRow, type ReportRow, type ReportView } from './report.js';
+import { addCollaborators, isReportCollaborator, type CollaboratorInput } from '../rewards/collaborators.js';
+import { applyReportOutcome, assertWithinSubmissionLimit } from '../reputation/reputation.service.js';
 
 export interface NewReport {
   program: string;
@@ -37,6 +40,8 @@ export interface NewReport {
   policyVersion?: number | undefined;
   /** Ids of the reporter's pending uploads, attached in the same transaction. */
   attachments?: string[] | undefined;
+  /** People who worked on it, with their percentage of its rewards (rewards/collaborators.ts). */
+  collaborators?: CollaboratorInput[] | undefined;
 }
 
 function requireText(value: string, field: string, max: number, required = true): string {
@@ -54,6 +59,7 @@ function requireText(value: string, field: string, max: number, required = true)
 export async function submitReport(context: AppContext, trx: Executor, actor: Actor, input: NewReport): Promise<ReportRow> {
   assertCanSubmit(actor);
   const program = await getVisibleProgram(trx, actor, input.program);
+  await assertWithinSubmissionLimit(context, trx, actor, program);
   if (input.policyVersion !== undefined && input.policyVersion !== program.policy_version) {
     throw new AppError('conflict', `The programme's policy changed (now version ${program.policy_version}); read it again before submitting`, [
       { field: '/policyVersion', message: `current version is ${program.policy_version}` },
@@ -109,11 +115,17 @@ export async function submitReport(context: AppContext, trx: Executor, actor: Ac
     first_response_at: null,
     triaged_at: null,
     resolved_at: null,
+    ...dueTimes(program, context.clock.now()),
+    needs_info_since: null,
+    needs_info_warned_at: null,
+    retest_state: null,
+    retest_requested_at: null,
   };
   await trx.insertInto('reports').values(row).execute();
   await insertEvent(trx, { report_id: row.id, kind: 'submitted', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify({ policyVersion: row.policy_version }), created_at: now });
   await writeTerms(trx, program.id, row.id, reportTerms(row));
   const attached = await attachToReport(context, trx, actor as UserActor, row.id, input.attachments ?? []);
+  await addCollaborators(context, trx, actor, row, program, input.collaborators ?? []);
   await recordAudit(context, trx, actor, {
     action: 'report.submitted',
     objectType: 'report',
@@ -127,13 +139,19 @@ export async function submitReport(context: AppContext, trx: Executor, actor: Ac
 export async function getReportRow(db: Executor, actor: Actor, id: string): Promise<ReportRow> {
   const report = await findReport(db, id);
   if (!report) throw notFound('Report');
-  assertCanReadReport(actor, report);
+  assertCanReadReport(actor, report, await isReportCollaborator(db, actor, report));
   return report;
 }
 
-export async function viewReport(db: Executor, actor: Actor, report: ReportRow): Promise<ReportView> {
+export async function viewReport(context: AppContext, db: Executor, actor: Actor, report: ReportRow): Promise<ReportView> {
+  const now = context.clock.now();
   const [asset, attachments] = await Promise.all([findAsset(db, report.asset_id), listReportAttachments(db, report.id)]);
-  return { ...presentReport(report, asset, canTriage(actor) || isStaffReader(actor)), attachments: attachments.map(presentAttachment) };
+  return {
+    ...presentReport(report, asset, canTriage(actor) || isStaffReader(actor)),
+    attachments: attachments.map(presentAttachment),
+    sla: slaClocks(report, now),
+    retestState: report.retest_state,
+  };
 }
 
 function isStaffReader(actor: Actor): boolean {
@@ -186,7 +204,9 @@ export async function transitionReport(context: AppContext, trx: Executor, actor
       duplicate_of: input.to === 'duplicate' ? duplicateOf : input.to === 'new' ? null : report.duplicate_of,
       close_reason: CLOSING_STATES.includes(input.to) ? reason! : input.to === 'new' || input.to === 'triaged' ? null : report.close_reason,
       ...(input.to === 'triaged' && report.triaged_at === null ? { triaged_at: now } : {}),
-      ...(input.to === 'resolved' ? { resolved_at: now } : {}),
+      ...(input.to === 'resolved' ? { resolved_at: now, retest_state: null, retest_requested_at: null } : {}),
+      needs_info_since: input.to === 'needs_more_info' ? now : null,
+      needs_info_warned_at: null,
     },
     true,
   );
@@ -201,6 +221,7 @@ export async function transitionReport(context: AppContext, trx: Executor, actor
     created_at: now,
   });
   await recordAudit(context, trx, actor, { action: 'report.state_changed', objectType: 'report', objectId: id, data: { from: report.state, to: input.to, ...(duplicateOf ? { duplicateOf } : {}) } });
+  await applyReportOutcome(context, trx, actor, updated);
   await publishReportEvent(context, trx, actor, { type: 'report.state_changed', report: updated, from: report.state, to: input.to, reason: reason ?? null });
   return updated;
 }
@@ -230,7 +251,7 @@ export async function addComment(context: AppContext, trx: Executor, actor: Acto
     created_at: now,
   });
   const reporterAnswered = actor.kind === 'user' && actor.userId === report.reporter_id && report.state === 'needs_more_info';
-  const updated = await touch(context, trx, actor, report, reporterAnswered ? { state: 'new' } : {}, !input.internal);
+  const updated = await touch(context, trx, actor, report, reporterAnswered ? { state: 'new', needs_info_since: null, needs_info_warned_at: null } : {}, !input.internal);
   if (reporterAnswered) {
     await insertEvent(trx, { report_id: id, kind: 'state_change', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify({ from: 'needs_more_info', to: 'new' }), created_at: now });
   }

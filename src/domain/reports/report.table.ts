@@ -30,12 +30,46 @@ export interface ReportTable {
   first_response_at: string | null;
   triaged_at: string | null;
   resolved_at: string | null;
+  /** Due times of the programme's response targets, fixed at submission (null: no target). */
+  first_response_due_at: string | null;
+  triage_due_at: string | null;
+  resolution_due_at: string | null;
+  /** When the report last entered needs_more_info, and when its reporter was warned it will close. */
+  needs_info_since: string | null;
+  needs_info_warned_at: string | null;
+  retest_state: 'requested' | 'confirmed' | 'incomplete' | null;
+  retest_requested_at: string | null;
+}
+
+export interface SlaBreachTable {
+  report_id: string;
+  metric: 'first_response' | 'triage' | 'resolution';
+  due_at: string;
+  noticed_at: string;
+}
+
+export interface ReportDisclosureTable {
+  report_id: string;
+  requested_at: string;
+  requested_by: 'reporter' | 'staff';
+  reporter_agreed_at: string | null;
+  staff_agreed_at: string | null;
+  /** Open mode: disclosed at this time unless already published. */
+  due_at: string | null;
+  level: 'full' | 'limited';
+  /** What the public reads: staff may redact before publishing. */
+  title: string;
+  summary: string;
+  description: string | null;
+  steps: string | null;
+  impact: string | null;
+  published_at: string | null;
 }
 
 export interface ReportEventTable {
   id: string;
   report_id: string;
-  kind: 'submitted' | 'comment' | 'internal_note' | 'state_change' | 'severity_change' | 'assignment' | 'labels' | 'priority';
+  kind: 'submitted' | 'comment' | 'internal_note' | 'state_change' | 'severity_change' | 'assignment' | 'labels' | 'priority' | 'retest' | 'disclosure' | 'reward';
   internal: number;
   author_id: string | null;
   author_label: string;

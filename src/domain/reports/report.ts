@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import { renderMarkdown } from '../markdown/render-markdown.js';
 import type { ReportEventTable, ReportTable } from './report.table.js';
 import { allowedTransitions, type ReportState } from './report-state.js';
+import type { SlaClock } from './report-sla.js';
 
 export type ReportRow = Selectable<ReportTable>;
 export type ReportEventRow = Selectable<ReportEventTable>;
@@ -55,6 +56,8 @@ export interface ReportView {
   triagedAt: string | null;
   resolvedAt: string | null;
   attachments?: { id: string; filename: string; mediaType: string; size: number; sha256: string; createdAt: string }[];
+  sla?: SlaClock[];
+  retestState?: ReportRow['retest_state'];
   /** Staff only (absent in a reporter's view). */
   priority?: ReportRow['priority'];
   assigneeId?: string | null;

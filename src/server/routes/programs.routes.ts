@@ -54,6 +54,7 @@ const programFields = {
   responseTargets: Type.Optional(Targets),
   businessDays: Type.Optional(Type.Boolean()),
   disclosure: Type.Optional(Disclosure),
+  staleCloseDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365, description: 'Days a needs_more_info report waits before closing itself; 0 never' })),
 };
 const Program = Type.Object({
   id: Id,
@@ -69,6 +70,7 @@ const Program = Type.Object({
   responseTargets: Targets,
   businessDays: Type.Boolean(),
   disclosure: Disclosure,
+  staleCloseDays: Type.Integer(),
   medians: Type.Object({
     firstResponseHours: Type.Union([Type.Number(), Type.Null()]),
     triageHours: Type.Union([Type.Number(), Type.Null()]),

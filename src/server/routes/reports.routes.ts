@@ -50,6 +50,10 @@ const Report = Type.Object({
   labels: Type.Optional(Type.Array(Type.String())),
   allowedTransitions: Type.Optional(Type.Array(STATE)),
   attachments: Type.Optional(Type.Array(Attachment)),
+  sla: Type.Optional(
+    Type.Array(Type.Object({ metric: Type.Enum(['first_response', 'triage', 'resolution']), dueAt: Type.String(), metAt: Nullable(Type.String()), state: Type.Enum(['met', 'missed', 'pending', 'breached', 'void']) })),
+  ),
+  retestState: Type.Optional(Nullable(Type.Enum(['requested', 'confirmed', 'incomplete']))),
 });
 
 const Event = Type.Object({
@@ -72,6 +76,7 @@ const InboxItem = Type.Object({
   severity: SEVERITY,
   score: Nullable(Type.Number()),
   outOfScope: Type.Boolean(),
+  slaBreached: Type.Boolean(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   priority: Type.Optional(PRIORITY),
@@ -107,6 +112,15 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
             cvss: Type.Optional(Type.Array(CvssVector, { maxItems: 2 })),
             policyVersion: Type.Optional(Type.Integer({ minimum: 1 })),
             attachments: Type.Optional(Type.Array(Id, { maxItems: 100, description: 'Ids from POST /api/v1/attachments' })),
+            collaborators: Type.Optional(
+              Type.Array(
+                Type.Object(
+                  { account: Type.String({ minLength: 1, maxLength: 254, description: 'Email or account id' }), share: Type.Integer({ minimum: 1, maximum: 99, description: 'Percent of rewards' }) },
+                  { additionalProperties: false },
+                ),
+                { maxItems: 5, description: 'People who worked on the report; the submitter keeps 100% minus their shares (at least 1%)' },
+              ),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -115,7 +129,7 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
     },
     async (request, reply) => {
       const actor = requireUser(request);
-      const view = await inTransaction(context, async (trx) => viewReport(trx, actor, await submitReport(context, trx, actor, request.body)));
+      const view = await inTransaction(context, async (trx) => viewReport(context, trx, actor, await submitReport(context, trx, actor, request.body)));
       return reply.status(201).send(view);
     },
   );
@@ -137,6 +151,7 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
             createdBefore: Type.Optional(Type.String({ format: 'date-time' })),
             q: Type.Optional(Type.String({ maxLength: 200 })),
             sort: Type.Optional(Type.Enum(['newest', 'oldest'])),
+            slaBreached: Type.Optional(Type.Boolean({ description: 'Only reports with an overdue response target' })),
             after: Type.Optional(Type.String({ maxLength: 200 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
           },
@@ -163,15 +178,17 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
         createdBefore: q.createdBefore,
         q: q.q,
         sort: q.sort,
+        slaBreached: q.slaBreached,
         after: q.after,
         limit: q.limit ?? 50,
+        now: context.clock.now(),
       });
     },
   );
 
   app.get('/reports/:id', { schema: { tags: ['reports'], summary: 'One report (404 for anyone who may not see it)', params: IdParams, response: { 200: Report, ...errors(400, 401, 403, 404) } } }, async (request) => {
     const actor = requireUser(request);
-    return viewReport(context.db, actor, await getReportRow(context.db, actor, request.params.id));
+    return viewReport(context, context.db, actor, await getReportRow(context.db, actor, request.params.id));
   });
 
   app.get(
@@ -196,7 +213,7 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
     },
     async (request) => {
       const actor = requireUser(request);
-      return inTransaction(context, async (trx) => viewReport(trx, actor, await transitionReport(context, trx, actor, request.params.id, request.body)));
+      return inTransaction(context, async (trx) => viewReport(context, trx, actor, await transitionReport(context, trx, actor, request.params.id, request.body)));
     },
   );
 
@@ -241,7 +258,7 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
     },
     async (request) => {
       const actor = requireUser(request);
-      return inTransaction(context, async (trx) => viewReport(trx, actor, await updateTriage(context, trx, actor, request.params.id, request.body)));
+      return inTransaction(context, async (trx) => viewReport(context, trx, actor, await updateTriage(context, trx, actor, request.params.id, request.body)));
     },
   );
 

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listOutbox, readOutboxMessage } from '../../src/domain/mail/mail.service.js';
+import { runReportsHourly } from '../../src/domain/reports/report-housekeeping.js';
+import { DIALECTS, testClock } from '../helpers/databases.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { buildUser, type BuiltUser } from '../helpers/factories.js';
+import { buildProgram } from '../helpers/programs.js';
+
+const HOUR = 3_600_000;
+
+describe.each(DIALECTS)('report workflow on %s', (engine) => {
+  let t: TestApp;
+  let lead: BuiltUser;
+  let triager: BuiltUser;
+  let reporter: BuiltUser;
+  const clock = testClock(new Date('2026-11-23T09:00:00Z')); // a Monday
+
+  const submit = (slug: string, title = 'Broken access control on invoices') =>
+    t.request({ method: 'POST', url: '/api/v1/reports', token: reporter.token, payload: { program: slug, title, description: 'Any user can read any invoice by id.' } }).then((r) => r.json());
+  const move = (id: string, to: string, reason?: string) => t.request({ method: 'POST', url: `/api/v1/reports/${id}/transitions`, token: triager.token, payload: { to, ...(reason ? { reason } : {}) } });
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine, {}, clock);
+    lead = await buildUser(t.context, { roles: ['lead'] });
+    triager = await buildUser(t.context, { roles: ['triager'] });
+    reporter = await buildUser(t.context);
+  });
+  afterAll(async () => t?.close());
+
+  it('keeps response-target clocks, flags breaches in the inbox and mails the leads once', async () => {
+    const program = await buildProgram(t.context, { responseTargets: { firstResponse: { value: 1, unit: 'days' }, triage: { value: 2, unit: 'days' } } });
+    const late = await submit(program.slug);
+    const answered = await submit(program.slug);
+    expect(late.sla).toEqual([
+      { metric: 'first_response', dueAt: '2026-11-24T09:00:00.000Z', metAt: null, state: 'pending' },
+      { metric: 'triage', dueAt: '2026-11-25T09:00:00.000Z', metAt: null, state: 'pending' },
+    ]);
+    clock.advance(2 * HOUR);
+    await move(answered.id, 'triaged');
+    clock.advance(23 * HOUR);
+    const breached = (await t.request({ method: 'GET', url: `/api/v1/reports?program=${program.slug}&slaBreached=true`, token: triager.token })).json();
+    expect(breached.items.map((r: { id: string }) => r.id)).toEqual([late.id]);
+    expect(breached.items[0].slaBreached).toBe(true);
+    const view = (await t.request({ method: 'GET', url: `/api/v1/reports/${answered.id}`, token: triager.token })).json();
+    expect(view.sla.map((c: { state: string }) => c.state)).toEqual(['met', 'met']);
+
+    const first = await runReportsHourly(t.context);
+    expect(first.breaches).toBe(1);
+    expect((await runReportsHourly(t.context)).breaches).toBe(0);
+    const mails = await listOutbox(t.context.db, { limit: 100 });
+    const notice = mails.find((m) => m.recipient === lead.row.email && m.subject.includes('response target'));
+    expect(notice).toBeDefined();
+    expect((await readOutboxMessage(t.context, t.context.db, notice!.id)).text).toContain(late.id);
+
+    const dashboard = await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}/sla?months=2`, token: lead.token });
+    expect(dashboard.statusCode, dashboard.body).toBe(200);
+    const november = dashboard.json().months.find((m: { month: string }) => m.month === '2026-11');
+    expect(november).toMatchObject({ submitted: 2, breaches: 1, firstResponseHours: { median: 2 }, openAtEnd: 2 });
+    expect((await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}/sla`, token: reporter.token })).statusCode).toBe(403);
+  });
+
+  it('asks the reporter to retest; an incomplete fix reopens the report', async () => {
+    const program = await buildProgram(t.context);
+    const report = await submit(program.slug);
+    await move(report.id, 'triaged');
+    await move(report.id, 'resolved', 'Fixed in 3.1');
+    const early = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/retest/answer`, token: reporter.token, payload: { outcome: 'fixed' } });
+    expect(early.statusCode).toBe(409);
+    const asked = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/retest`, token: triager.token, payload: { note: 'Deployed to production' } });
+    expect(asked.json()).toMatchObject({ state: 'resolved', retestState: 'requested' });
+    expect((await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/retest/answer`, token: triager.token, payload: { outcome: 'fixed' } })).statusCode).toBe(403);
+    const noNote = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/retest/answer`, token: reporter.token, payload: { outcome: 'incomplete' } });
+    expect(noNote.json().error.details[0].field).toBe('/note');
+    const reopened = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/retest/answer`, token: reporter.token, payload: { outcome: 'incomplete', note: 'Still works with a POST' } });
+    expect(reopened.json()).toMatchObject({ state: 'triaged', retestState: 'incomplete' });
+  });
+
+  it('discloses by mutual agreement, redacted, with internal notes never public', async () => {
+    const program = await buildProgram(t.context, { disclosure: { mode: 'mutual', delayDays: 30, level: 'full' } });
+    const report = await submit(program.slug, 'IDOR on /invoices/:id');
+    await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/comments`, token: triager.token, payload: { body: 'INTERNAL-ONLY customer list', internal: true } });
+    await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/comments`, token: triager.token, payload: { body: 'Thanks for the clear report.' } });
+    expect((await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/disclosure`, token: reporter.token })).statusCode).toBe(409);
+    await move(report.id, 'triaged');
+    await move(report.id, 'resolved', 'Fixed');
+    const asked = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/disclosure`, token: reporter.token });
+    expect(asked.json()).toMatchObject({ requestedBy: 'reporter', reporterAgreedAt: expect.any(String), staffAgreedAt: null, publishedAt: null });
+    const redacted = await t.request({ method: 'PATCH', url: `/api/v1/reports/${report.id}/disclosure`, token: triager.token, payload: { summary: 'An IDOR let any user read invoices.', description: 'Any user could read [redacted] by id.' } });
+    expect(redacted.statusCode, redacted.body).toBe(200);
+    expect((await t.request({ method: 'PATCH', url: `/api/v1/reports/${report.id}/disclosure`, token: reporter.token, payload: { summary: 'x' } })).statusCode).toBe(403);
+    expect((await t.request({ method: 'GET', url: `/api/v1/disclosed/${report.id}` })).statusCode).toBe(404);
+    const agreed = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/disclosure`, token: triager.token });
+    expect(agreed.json().publishedAt).toEqual(expect.any(String));
+    const page = await t.request({ method: 'GET', url: `/api/v1/disclosed/${report.id}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.json()).toMatchObject({ title: 'IDOR on /invoices/:id', description: { markdown: 'Any user could read [redacted] by id.' } });
+    expect(page.body).not.toContain('INTERNAL-ONLY');
+    expect(page.body).toContain('Thanks for the clear report.');
+    const list = (await t.request({ method: 'GET', url: `/api/v1/disclosed?program=${program.slug}` })).json();
+    expect(list.items.map((i: { id: string }) => i.id)).toEqual([report.id]);
+    expect((await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}`, token: reporter.token })).json().state).toBe('disclosed');
+  });
+
+  it('discloses on its own in open mode once the delay has passed; never in mode none', async () => {
+    const open = await buildProgram(t.context, { disclosure: { mode: 'open', delayDays: 10, level: 'full' } });
+    const report = await submit(open.slug);
+    await move(report.id, 'triaged');
+    await move(report.id, 'resolved', 'Fixed');
+    await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/disclosure`, token: reporter.token });
+    clock.advance(9 * 24 * HOUR);
+    expect((await runReportsHourly(t.context)).disclosed).toBe(0);
+    clock.advance(2 * 24 * HOUR);
+    expect((await runReportsHourly(t.context)).disclosed).toBe(1);
+    expect((await t.request({ method: 'GET', url: `/api/v1/disclosed/${report.id}` })).statusCode).toBe(200);
+
+    const none = await buildProgram(t.context, { disclosure: { mode: 'none', delayDays: 0, level: 'full' } });
+    const quiet = await submit(none.slug);
+    await move(quiet.id, 'triaged');
+    await move(quiet.id, 'resolved', 'Fixed');
+    const refused = await t.request({ method: 'POST', url: `/api/v1/reports/${quiet.id}/disclosure`, token: reporter.token });
+    expect(refused.statusCode).toBe(409);
+  });
+
+  it('warns, then closes a report that waits too long for its reporter', async () => {
+    const program = await buildProgram(t.context, { staleCloseDays: 5 });
+    const report = await submit(program.slug);
+    await move(report.id, 'needs_more_info');
+    clock.advance(2 * 24 * HOUR + HOUR);
+    expect(await runReportsHourly(t.context)).toMatchObject({ warned: 1, closed: 0 });
+    expect((await runReportsHourly(t.context)).warned).toBe(0);
+    clock.advance(3 * 24 * HOUR);
+    expect((await runReportsHourly(t.context)).closed).toBe(1);
+    const closed = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}`, token: reporter.token })).json();
+    expect(closed).toMatchObject({ state: 'informative', closeReason: expect.stringContaining('within 5 days') });
+  });
+
+  it('bulk-closes as spam all or nothing, naming the report that failed', async () => {
+    const program = await buildProgram(t.context);
+    const a = await submit(program.slug);
+    const b = await submit(program.slug);
+    const c = await submit(program.slug);
+    await move(c.id, 'triaged');
+    const refused = await t.request({ method: 'POST', url: '/api/v1/reports/bulk', token: triager.token, payload: { ids: [a.id, b.id, c.id], action: 'spam', reason: 'spam' } });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.details[0].field).toBe('/ids/2');
+    expect((await t.request({ method: 'GET', url: `/api/v1/reports/${a.id}`, token: triager.token })).json().state).toBe('new');
+    const done = await t.request({ method: 'POST', url: '/api/v1/reports/bulk', token: triager.token, payload: { ids: [a.id, b.id], action: 'spam', reason: 'spam' } });
+    expect(done.json()).toEqual({ updated: 2 });
+    const labelled = await t.request({ method: 'POST', url: '/api/v1/reports/bulk', token: triager.token, payload: { ids: [c.id], action: 'label', labels: ['auth'] } });
+    expect(labelled.json()).toEqual({ updated: 1 });
+    expect((await t.request({ method: 'POST', url: '/api/v1/reports/bulk', token: reporter.token, payload: { ids: [c.id], action: 'label', labels: ['x'] } })).statusCode).toBe(403);
+  });
+});
