@@ -3,11 +3,15 @@ import { ConfigError } from '../config/config.js';
 import { packageVersion } from '../config/paths.js';
 import { AppError } from '../shared/errors.js';
 import { registerAuditCommands } from './commands/audit.command.js';
+import { registerCvssCommand } from './commands/cvss.command.js';
 import { registerDemoCommand } from './commands/demo.command.js';
 import { registerDoctorCommand } from './commands/doctor.command.js';
+import { registerSecurityTxtCommands } from './commands/securitytxt.command.js';
 import { registerServerCommands } from './commands/server.command.js';
 import { registerTokenCommands } from './commands/token.command.js';
 import { registerUserCommands } from './commands/user.command.js';
+import { registerKeysCommands } from './commands/keys.command.js';
+import { registerSettingsCommands } from './commands/settings.command.js';
 import { CliFailure } from './failure.js';
 import { processIO, type CliIO } from './io.js';
 
@@ -24,6 +28,10 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerAuditCommands(program, io);
   registerDoctorCommand(program, io);
   registerDemoCommand(program, io);
+  registerKeysCommands(program, io);
+  registerSettingsCommands(program, io);
+  registerSecurityTxtCommands(program, io);
+  registerCvssCommand(program, io);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

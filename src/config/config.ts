@@ -23,6 +23,8 @@ export interface Config {
   readonly sessionAbsoluteHours: number;
   readonly bodyLimitBytes: number;
   readonly authRateLimitPerMinute: number;
+  /** Reports and replies one account (or address) may send per minute. */
+  readonly submissionRateLimitPerMinute: number;
   readonly trustProxy: boolean;
   readonly tlsCertFile: string | undefined;
   readonly tlsKeyFile: string | undefined;
@@ -37,6 +39,8 @@ export interface Config {
   readonly adminEmail: string;
   /** Bearer token that lets non-loopback clients read /metrics; unset means loopback only. */
   readonly metricsToken: string | undefined;
+  /** Let webhooks use plain http and reach private, loopback and other non-public addresses (tests, closed networks). */
+  readonly webhookAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +127,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 90),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 1024 * 1024 * 1024),
     authRateLimitPerMinute: integer(env, 'AUTH_RATE_LIMIT_PER_MINUTE', 20, 1, 100_000),
+    submissionRateLimitPerMinute: integer(env, 'SUBMISSION_RATE_LIMIT_PER_MINUTE', 30, 1, 10_000_000),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     tlsCertFile,
     tlsKeyFile,
@@ -131,6 +136,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     jobConcurrency: integer(env, 'JOB_CONCURRENCY', 4, 1, 64),
     runJobs: boolean(env, 'RUN_JOBS', true),
     metricsToken: env.METRICS_TOKEN || undefined,
+    webhookAllowPrivate: boolean(env, 'WEBHOOK_ALLOW_PRIVATE', false),
     adminEmail: env.CVDESK_ADMIN_EMAIL || 'admin@cvdesk.local',
     attachmentMaxBytes: integer(env, 'ATTACHMENT_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     attachmentMaxCount: integer(env, 'ATTACHMENT_MAX_COUNT', 10, 0, 100),

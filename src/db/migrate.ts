@@ -3,6 +3,9 @@ import * as foundation from './migrations/20261127_0001_foundation.js';
 import * as keysSettings from './migrations/20261127_0200_keys_settings.js';
 import * as programsReports from './migrations/20261127_0300_programs_reports.js';
 import * as attachments from './migrations/20261127_0310_attachments.js';
+import * as slaRetestDisclosure from './migrations/20261127_0320_sla_retest_disclosure.js';
+import * as notificationsWebhooks from './migrations/20261127_0400_notifications_webhooks.js';
+import * as rewardsReputation from './migrations/20261127_0500_rewards_reputation.js';
 
 /** Every migration, in order. Listed statically so the compiled server needs no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +13,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261127_0200_keys_settings': keysSettings,
   '20261127_0300_programs_reports': programsReports,
   '20261127_0310_attachments': attachments,
+  '20261127_0320_sla_retest_disclosure': slaRetestDisclosure,
+  '20261127_0400_notifications_webhooks': notificationsWebhooks,
+  '20261127_0500_rewards_reputation': rewardsReputation,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

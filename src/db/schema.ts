@@ -7,8 +7,12 @@ import type { SettingTable } from '../domain/settings/settings.table.js';
 import type { OpenPgpKeyTable, SecurityTxtSignatureTable } from '../domain/keys/keys.table.js';
 import type { ScheduledRunTable } from '../jobs/tasks/scheduled-run.table.js';
 import type { ProgramAssetTable, ProgramExclusionTable, ProgramMemberTable, ProgramPolicyTable, ProgramTable } from '../domain/programs/program.table.js';
-import type { ReportEventTable, ReportTable, ReportTermTable } from '../domain/reports/report.table.js';
+import type { ReportDisclosureTable, ReportEventTable, ReportTable, ReportTermTable, SlaBreachTable } from '../domain/reports/report.table.js';
 import type { AttachmentTable } from '../domain/attachments/attachment.table.js';
+import type { NotificationPreferenceTable, NotificationTable } from '../domain/notifications/notification.table.js';
+import type { WebhookAttemptTable, WebhookDeliveryTable, WebhookEndpointTable } from '../domain/webhooks/webhook.table.js';
+import type { ReportCollaboratorTable, RewardTable } from '../domain/rewards/reward.table.js';
+import type { HallOfFameProfileTable, ProgramSubmissionLimitTable, ReputationEntryTable, ReputationPointsTable } from '../domain/reputation/reputation.table.js';
 
 /** Every table, as Kysely sees it. Each area owns its `*.table.ts`. */
 export interface Database {
@@ -32,5 +36,18 @@ export interface Database {
   reports: ReportTable;
   report_events: ReportEventTable;
   report_terms: ReportTermTable;
+  sla_breaches: SlaBreachTable;
+  report_disclosures: ReportDisclosureTable;
   attachments: AttachmentTable;
+  notifications: NotificationTable;
+  notification_preferences: NotificationPreferenceTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
+  report_collaborators: ReportCollaboratorTable;
+  rewards: RewardTable;
+  reputation_entries: ReputationEntryTable;
+  reputation_points: ReputationPointsTable;
+  program_submission_limits: ProgramSubmissionLimitTable;
+  hall_of_fame_profiles: HallOfFameProfileTable;
 }

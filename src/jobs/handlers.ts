@@ -2,6 +2,11 @@ import type { AppContext } from '../context.js';
 import { MAIL_SEND_JOB } from '../domain/mail/mail.service.js';
 import type { JobHandlers } from './job-queue.js';
 import { sendMailJob } from './processors/send-mail.js';
+import { WEBHOOK_DELIVER_JOB } from '../domain/webhooks/webhook.js';
+import { deliverWebhookJob } from './processors/deliver-webhook.js';
+import { KEYS_DAILY_CHECK_JOB } from '../domain/keys/key-warnings.service.js';
+import { keysDailyCheckJob } from './tasks/keys-daily-check.js';
+import { REPORTS_HOURLY_JOB, runReportsHourly } from '../domain/reports/report-housekeeping.js';
 
 /**
  * Every job cvdesk runs, by name: one line per processor or task. A job whose name is missing
@@ -11,5 +16,10 @@ import { sendMailJob } from './processors/send-mail.js';
 export function buildJobHandlers(context: AppContext): JobHandlers {
   return {
     [MAIL_SEND_JOB]: sendMailJob(context),
+    [WEBHOOK_DELIVER_JOB]: deliverWebhookJob(context),
+    [KEYS_DAILY_CHECK_JOB]: keysDailyCheckJob(context),
+    [REPORTS_HOURLY_JOB]: async () => {
+      await runReportsHourly(context);
+    },
   };
 }

@@ -10,6 +10,7 @@ import { registerMetrics } from './plugins/metrics.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerWebApp } from './plugins/web-app.js';
 import { apiReferenceRoutes } from './routes/api-reference.js';
+import { attachmentsRoutes } from './routes/attachments.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -17,7 +18,17 @@ import { meRoutes } from './routes/me.routes.js';
 import { operationsRoutes } from './routes/operations.routes.js';
 import { programsRoutes } from './routes/programs.routes.js';
 import { reportsRoutes } from './routes/reports.routes.js';
+import { reportWorkflowRoutes } from './routes/report-workflow.routes.js';
 import { usersRoutes } from './routes/users.routes.js';
+import { weaknessRoutes } from './routes/weakness.routes.js';
+import { keysRoutes } from './routes/keys.routes.js';
+import { securityTxtRoutes } from './routes/security-txt.routes.js';
+import { settingsRoutes } from './routes/settings.routes.js';
+import { registerScheduler } from './plugins/scheduler.js';
+import { notificationsRoutes } from './routes/notifications.routes.js';
+import { webhooksRoutes } from './routes/webhooks.routes.js';
+import { rewardsRoutes } from './routes/rewards.routes.js';
+import { hallOfFameRoutes } from './routes/hall-of-fame.routes.js';
 import { ErrorResponse } from './schemas.js';
 
 export interface BuildAppOptions {
@@ -26,7 +37,7 @@ export interface BuildAppOptions {
 }
 
 /** Every area's routes under /api/v1. A new area adds one line here. */
-const API_ROUTES = [authRoutes, meRoutes, usersRoutes, auditRoutes, operationsRoutes, programsRoutes, reportsRoutes];
+const API_ROUTES = [authRoutes, meRoutes, usersRoutes, auditRoutes, operationsRoutes, programsRoutes, reportsRoutes, attachmentsRoutes, weaknessRoutes, reportWorkflowRoutes, settingsRoutes, keysRoutes, notificationsRoutes, webhooksRoutes, rewardsRoutes, hallOfFameRoutes];
 
 /**
  * Builds the HTTP server without listening, so tests use `app.inject()` and main.ts decides
@@ -82,6 +93,8 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
     for (const routes of API_ROUTES) await routes(api, context);
   }, { prefix: '/api/v1' });
   await healthRoutes(app, context, registry);
+  await securityTxtRoutes(app, context);
+  registerScheduler(app, context);
   await apiReferenceRoutes(app, () => app.swagger());
   await registerWebApp(app);
   return app;

@@ -146,6 +146,7 @@ describe.each(DIALECTS)('cvdesk CLI on %s', (engine) => {
     expect(findings.find((f) => f.check === 'database')?.status).toBe('ok');
     expect(findings.find((f) => f.check === 'mail')?.status).toBe('warn');
     expect(findings.find((f) => f.check === 'master key')?.status).toBe('ok');
+    expect(findings.find((f) => f.check === 'openpgp key')).toMatchObject({ status: 'warn', message: expect.stringContaining('cvdesk keys generate') });
   });
 
   it('fills a demonstration organisation, once', async () => {

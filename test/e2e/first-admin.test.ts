@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { currentCode, fillPasswordStep, mainNav, pwExpect, setupE2E } from './helpers.js';
+import { currentCode, fillPasswordStep, mainNav, pwExpect, setupE2E, wrongCode } from './helpers.js';
 
 const e2e = setupE2E({ CVDESK_ADMIN_EMAIL: 'first.admin@example.org' });
 
@@ -63,8 +63,7 @@ describe('first administrator', () => {
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
 
     // A wrong code is refused next to the field.
-    const wrong = currentCode(secret) === '000000' ? '111111' : '000000';
-    await page.getByLabel('6-digit code from the app').fill(wrong);
+    await page.getByLabel('6-digit code from the app').fill(wrongCode(secret));
     await page.getByRole('button', { name: 'Turn on two-factor' }).click();
     await pwExpect(page.locator('.form-alert .alert-error, .field-error').first()).toBeVisible();
 

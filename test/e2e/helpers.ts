@@ -22,8 +22,24 @@ export { TEST_PASSWORD };
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 export const ARTIFACTS = path.join(ROOT, '.test-artifacts', 'e2e');
+const WEB_BUILD = path.join(ROOT, 'dist', 'web', 'index.html');
+const WEB_SOURCES = path.join(ROOT, 'web');
 
-/** Chromium as the brief asks for it; Playwright adds a fresh temporary --user-data-dir of its own. */
+/** The server serves dist/web: stop early with a clear message when it is missing, warn when stale. */
+function checkWebBuild(): void {
+  if (!fs.existsSync(WEB_BUILD)) throw new Error('The web app is not built: run `npm run build` before the browser tests.');
+  const built = fs.statSync(WEB_BUILD).mtimeMs;
+  const newer = (fs.readdirSync(WEB_SOURCES, { recursive: true }) as string[])
+    .filter((f) => /\.(tsx?|css|html|svg)$/.test(f))
+    .filter((f) => fs.statSync(path.join(WEB_SOURCES, f)).mtimeMs > built);
+  if (newer.length > 0) console.warn(`web/ changed since the last build (${newer.slice(0, 3).join(', ')}…): run \`npm run build:web\`.`);
+}
+
+/**
+ * Debian's Chromium, headless, nothing phoning home. Playwright refuses a `--user-data-dir`
+ * argument to `launch()`; it gives every launched browser a fresh temporary profile folder of
+ * its own (removed on close), which is what we want, and `newContext()` isolates each test.
+ */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -118,7 +134,8 @@ const CSP_LISTENER = `document.addEventListener('securitypolicyviolation', (e) =
 /**
  * Chromium prints "Failed to load resource: … status of 4xx" for every refused API call; a
  * wrong password or the signed-out GET /session answer 401 on purpose. Those are the app
- * working, not failing; 5xx answers are caught separately from the network events.
+ * working, not failing, so 4xx answers from /api/v1/ are let through (a 4xx for anything else,
+ * such as a missing asset, still fails); 5xx answers are caught separately from the network events.
  */
 const EXPECTED_CONSOLE = /^Failed to load resource: the server responded with a status of 4\d\d\b/;
 
@@ -152,6 +169,7 @@ export function setupE2E(env: Record<string, string> = {}): E2E {
   let sessions: BrowserSession[] = [];
 
   beforeAll(async () => {
+    checkWebBuild();
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     [server, browser] = await Promise.all([startTestServer(env), launchBrowser()]);
   });
@@ -161,10 +179,10 @@ export function setupE2E(env: Record<string, string> = {}): E2E {
     sessions = [];
     const failed = ctx.task.result?.state === 'fail';
     for (const [i, session] of open.entries()) {
-      if (failed) {
-        const file = path.join(ARTIFACTS, `${slug(ctx.task.name)}${open.length > 1 ? `-${i + 1}` : ''}-failure.png`);
-        await session.page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-      }
+      const file = path.join(ARTIFACTS, `${slug(ctx.task.name)}${i > 0 ? `-${i + 1}` : ''}-failure.png`);
+      // A passing test removes the screenshot an earlier failing run left.
+      if (failed) await session.page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+      else fs.rmSync(file, { force: true });
     }
     await Promise.all(open.map((s) => s.context.close().catch(() => undefined)));
     const problems = open.flatMap((s) => s.problems);
@@ -209,7 +227,8 @@ export function setupE2E(env: Record<string, string> = {}): E2E {
           const text = message.text();
           const where = message.location().url ? ` (${message.location().url})` : '';
           session.console.push(`${type}: ${text}`);
-          if (type === 'error' && !EXPECTED_CONSOLE.test(text)) session.problems.push(`console error on ${page.url()}: ${text}${where}`);
+          const expected = EXPECTED_CONSOLE.test(text) && message.location().url.startsWith(`${e2e.origin}/api/v1/`);
+          if (type === 'error' && !expected) session.problems.push(`console error on ${page.url()}: ${text}${where}`);
           if (/content security policy/i.test(text) && type === 'warning') session.problems.push(`CSP warning on ${page.url()}: ${text}`);
         });
         page.on('pageerror', (error) => session.problems.push(`uncaught error on ${page.url()}: ${error.stack ?? error.message}`));
@@ -233,16 +252,18 @@ function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
 }
 
-/** The current TOTP code; `after` skips to a later step (a step is accepted once per account). */
+/**
+ * The TOTP code for `at` (now by default), as an authenticator app shows it. A step is accepted
+ * once per account: sign each staff account in once, or use a recovery code the second time.
+ */
 export function currentCode(secret: string, at = new Date()): string {
   return totpCode(secret, totpStep(at));
 }
 
-/** Waits until the next 30-second TOTP step begins (for a second sign-in of the same account). */
-export async function waitForNextStep(): Promise<void> {
-  const now = Date.now();
-  const next = (totpStep(new Date(now)) + 1) * 30_000;
-  await new Promise((resolve) => setTimeout(resolve, next - now + 50));
+/** A 6-digit code that is not valid now, nor one step either side. */
+export function wrongCode(secret: string): string {
+  const near = new Set([-30_000, 0, 30_000].map((ms) => currentCode(secret, new Date(Date.now() + ms))));
+  for (let n = 123456; ; n++) if (!near.has(String(n))) return String(n);
 }
 
 /** The password step of the sign-in page, as a person fills it in. */
@@ -286,7 +307,7 @@ export function mainNav(page: Page) {
   return page.getByRole('navigation', { name: 'Main' });
 }
 
-/** Opens the user menu (top right) and returns its panel. */
+/** Opens the user menu (top right). */
 export async function openUserMenu(page: Page) {
   const button = page.getByRole('button', { name: /account menu/ });
   await button.click();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { fillPasswordStep, linkIn, mailTo, mainNav, openUserMenu, pwExpect, setupE2E } from './helpers.js';
+import { TEST_PASSWORD, currentCode, fillPasswordStep, linkIn, mailTo, mainNav, openUserMenu, pwExpect, setupE2E, signIn } from './helpers.js';
 
 const e2e = setupE2E();
 
@@ -37,8 +37,11 @@ describe('reporter', () => {
 
     // A wrong password: an error in the form, nothing else happens.
     await pwExpect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
-    await fillPasswordStep(page, email, 'not the right password');
+    // The form's alert region is in the accessibility tree before anything goes wrong (an empty
+    // live region, not display: none), so screen readers announce the error when it appears.
     const alert = page.locator('form').getByRole('alert');
+    await pwExpect(alert).toHaveCount(1);
+    await fillPasswordStep(page, email, 'not the right password');
     await pwExpect(alert).toContainText(/wrong|incorrect|invalid|not match/i);
     await pwExpect(page).toHaveURL(/\/signin/);
     await pwExpect(page.getByLabel('Email')).toHaveValue(email);
@@ -74,7 +77,7 @@ describe('reporter', () => {
     expect(session).toBe(401);
   });
 
-  test('sign-up refuses a short password before asking the server, and a taken address after', async () => {
+  test('sign-up refuses a short password before asking the server, and answers a taken address like a new one', async () => {
     const { page } = await e2e.newSession();
     await page.goto('/signup');
     await page.getByLabel('Email').fill('someone@example.net');
@@ -87,9 +90,50 @@ describe('reporter', () => {
     await page.getByLabel('Email').fill(existing.row.email);
     await page.getByLabel('Password').fill('a perfectly fine passphrase');
     await page.getByRole('button', { name: 'Create account' }).click();
-    // Either an error, or the same "check your email" answer (so addresses cannot be probed):
-    // both are fine, but the page must answer and stay usable.
-    await pwExpect(page.locator('h1')).toHaveText(/Create a reporter account|Check your email/);
-    await pwExpect(page.getByRole('button', { name: /Creating account/ })).toHaveCount(0);
+    // No account enumeration: the page says what it says for a new address; the holder gets a mail instead.
+    await pwExpect(page.getByRole('heading', { level: 1, name: 'Check your email' })).toBeVisible();
+  });
+
+  test('a reporter turns two-factor on, signs in with a recovery code, and turns it off', async () => {
+    const reporter = await e2e.user(['reporter']);
+    const { page } = await e2e.newSession();
+    await signIn(page, { email: reporter.row.email });
+    await page.getByRole('link', { name: 'Set it up' }).click();
+    await pwExpect(page.getByRole('heading', { level: 1, name: 'Two-factor authentication' })).toBeVisible();
+    await pwExpect(page.getByText('Staff accounts need two-factor authentication.')).toHaveCount(0);
+
+    await page.getByRole('button', { name: 'Begin setup' }).click();
+    const secret = (await page.locator('.secret code').innerText()).replace(/\s+/g, '');
+    await page.getByLabel('6-digit code from the app').fill(currentCode(secret));
+    await page.getByRole('button', { name: 'Turn on two-factor' }).click();
+    const codes = await page.locator('.recovery-codes code').allInnerTexts();
+    expect(codes.length).toBeGreaterThan(0);
+    await page.getByLabel('I have saved them somewhere safe').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await pwExpect(page.getByRole('status').filter({ hasText: 'Two-factor authentication is' })).toHaveText('Two-factor authentication is on.');
+    await pwExpect(page.getByRole('heading', { name: /Status/ })).toContainText('on');
+    await pwExpect(page).toHaveURL(/\/account\/two-factor$/);
+
+    // Sign out and in again: now a code is asked for; a recovery code does instead.
+    await openUserMenu(page);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await fillPasswordStep(page, reporter.row.email, TEST_PASSWORD);
+    await pwExpect(page.getByRole('heading', { level: 1, name: 'Two-factor check' })).toBeVisible();
+    await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    await page.getByLabel('Recovery code').fill(codes[0]!);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await pwExpect(page.getByRole('heading', { level: 1, name: /^Welcome/ })).toBeVisible();
+    await pwExpect(page.getByRole('link', { name: 'Set it up' })).toHaveCount(0);
+
+    // Reporters may turn it off again, with their password.
+    await mainNav(page).getByRole('link', { name: 'Two-factor' }).click();
+    const off = page.getByRole('region', { name: 'Turn off two-factor' });
+    await off.getByLabel('Password').fill('wrong password here');
+    await off.getByRole('button', { name: 'Turn off two-factor' }).click();
+    await pwExpect(off.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true');
+    await off.getByLabel('Password').fill(TEST_PASSWORD);
+    await off.getByRole('button', { name: 'Turn off two-factor' }).click();
+    await pwExpect(page.getByRole('status').filter({ hasText: 'Two-factor authentication is' })).toHaveText('Two-factor authentication is off.');
+    await pwExpect(page.getByRole('button', { name: 'Begin setup' })).toBeVisible();
   });
 });

@@ -26,8 +26,8 @@ describe.each(DIALECTS)('accounts and sign-in on %s', (engine) => {
     const client = new CookieClient(t.app);
     const email = `new-${engine}@example.org`;
     const created = await client.send('POST', '/api/v1/auth/signup', { email, password: 'a long enough password', name: 'New Person' });
-    expect(created.statusCode, created.body).toBe(201);
-    expect(created.json().user).toMatchObject({ email, roles: ['reporter'], emailVerified: false });
+    expect(created.statusCode, created.body).toBe(202);
+    expect(created.json()).toEqual({ accepted: true });
 
     const early = await client.send('POST', '/api/v1/auth/signin', { email, password: 'a long enough password' });
     expect(early.statusCode).toBe(403);
@@ -47,12 +47,19 @@ describe.each(DIALECTS)('accounts and sign-in on %s', (engine) => {
     expect(me.json().email).toBe(email);
   });
 
-  it('refuses a duplicate email, a short password and unknown fields with 4xx naming the field', async () => {
+  it('answers a sign-up with a taken address as any other, and tells the holder by mail', async () => {
     const client = new CookieClient(t.app);
     const u = await buildUser(t.context);
     const dup = await client.send('POST', '/api/v1/auth/signup', { email: u.row.email.toUpperCase(), password: 'a long enough password' });
-    expect(dup.statusCode).toBe(409);
-    expect(dup.json().error).toMatchObject({ code: 'email_taken', details: [{ field: '/email' }] });
+    expect(dup.statusCode).toBe(202);
+    expect(dup.json()).toEqual({ accepted: true });
+    const mails = await listOutbox(t.context.db, { limit: 50 });
+    expect(mails.find((m) => m.recipient === u.row.email)?.subject).toBe('Someone tried to sign up to cvdesk with your address');
+    expect(await t.context.db.selectFrom('users').select('id').where('email', '=', u.row.email).execute()).toHaveLength(1);
+  });
+
+  it('refuses a short password and unknown fields with 4xx naming the field', async () => {
+    const client = new CookieClient(t.app);
     const short = await client.send('POST', '/api/v1/auth/signup', { email: 'short@example.org', password: 'short' });
     expect(short.statusCode).toBe(400);
     expect(short.json().error.details[0].field).toBe('/password');

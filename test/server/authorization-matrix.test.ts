@@ -13,7 +13,7 @@ const EVERYONE: Who[] = [...ROLES];
 const STAFF: Who[] = ['triager', 'lead', 'cna', 'auditor'];
 
 interface RouteCase {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   /** Who gets past authorisation (may still get 4xx for the body; never 401/403). */
   allowed: Who[];
@@ -83,9 +83,59 @@ const CASES: RouteCase[] = [
   { method: 'POST', url: '/api/v1/reports/:id/transitions', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true, payload: () => ({ to: 'new' }) },
   { method: 'POST', url: '/api/v1/reports/:id/comments', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true, payload: () => ({ body: 'note', internal: true }) },
   { method: 'PATCH', url: '/api/v1/reports/:id', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true, payload: () => ({ labels: ['x'] }) },
+  { method: 'POST', url: '/api/v1/reports/:id/retest', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true, payload: () => ({}) },
+  { method: 'POST', url: '/api/v1/reports/:id/retest/answer', allowed: [], othersObject: (f) => f.victimReportId, exists: true, payload: () => ({ outcome: 'fixed' }) },
+  { method: 'GET', url: '/api/v1/reports/:id/disclosure', allowed: STAFF, othersObject: (f) => f.victimReportId, exists: true },
+  { method: 'POST', url: '/api/v1/reports/:id/disclosure', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true },
+  { method: 'PATCH', url: '/api/v1/reports/:id/disclosure', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true, payload: () => ({ summary: 's' }) },
+  { method: 'POST', url: '/api/v1/reports/bulk', allowed: ['triager', 'lead'], payload: (f) => ({ ids: [f.victimReportId], action: 'label', labels: ['matrix'] }) },
+  { method: 'GET', url: '/api/v1/programs/:slug/sla', allowed: STAFF },
+  { method: 'GET', url: '/api/v1/disclosed', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'GET', url: '/api/v1/disclosed/:id', allowed: ['anonymous', ...EVERYONE], othersObject: () => '00000000-0000-4000-8000-000000000000' },
   { method: 'POST', url: '/api/v1/attachments', allowed: EVERYONE },
+  { method: 'GET', url: '/api/v1/cwe', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'GET', url: '/api/v1/cvss', allowed: ['anonymous', ...EVERYONE] },
   { method: 'GET', url: '/api/v1/attachments/:id', allowed: STAFF, othersObject: (f) => f.victimAttachmentId, exists: true },
   { method: 'GET', url: '/api/v1/reports/:id/duplicates', allowed: STAFF, othersObject: (f) => f.victimReportId, exists: true },
+  // Rewards: the victim report is `new`, so triagers and leads get past authorisation to 409.
+  { method: 'GET', url: '/api/v1/reports/:id/reward-suggestion', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true },
+  { method: 'GET', url: '/api/v1/reports/:id/rewards', allowed: STAFF, othersObject: (f) => f.victimReportId, exists: true },
+  { method: 'POST', url: '/api/v1/reports/:id/rewards', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true, payload: () => ({ amount: 100, kind: 'bounty' }) },
+  { method: 'GET', url: '/api/v1/rewards', allowed: ['lead'] },
+  { method: 'GET', url: '/api/v1/rewards/export.csv', allowed: ['lead'] },
+  { method: 'POST', url: '/api/v1/rewards/:id/state', allowed: ['lead'], othersObject: () => '00000000-0000-4000-8000-000000000000', payload: () => ({ to: 'paid' }) },
+  { method: 'GET', url: '/api/v1/me/earnings', allowed: EVERYONE },
+  { method: 'GET', url: '/api/v1/me/reputation', allowed: EVERYONE },
+  { method: 'GET', url: '/api/v1/reputation/points', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'PATCH', url: '/api/v1/reputation/points', allowed: ['lead'], payload: () => ({ resolved: 7 }) },
+  { method: 'GET', url: '/api/v1/programs/:slug/submission-limit', allowed: ['anonymous', ...EVERYONE] },
+  // A threshold nobody is below, so the other rows' submissions are not limited.
+  { method: 'PATCH', url: '/api/v1/programs/:slug/submission-limit', allowed: ['lead'], payload: () => ({ reputationBelow: -1_000_000, maxReports: 10_000 }) },
+  { method: 'DELETE', url: '/api/v1/programs/:slug/submission-limit', allowed: ['lead'] },
+  { method: 'GET', url: '/api/v1/hall-of-fame', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'GET', url: '/api/v1/programs/:slug/hall-of-fame', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'GET', url: '/api/v1/me/hall-of-fame', allowed: EVERYONE },
+  { method: 'PATCH', url: '/api/v1/me/hall-of-fame', allowed: EVERYONE, payload: () => ({ public: false }) },
+  { method: 'GET', url: '/api/v1/notifications', allowed: EVERYONE },
+  { method: 'POST', url: '/api/v1/notifications/read', allowed: EVERYONE, payload: () => ({ all: true }) },
+  { method: 'GET', url: '/api/v1/me/notification-preferences', allowed: EVERYONE },
+  { method: 'PUT', url: '/api/v1/me/notification-preferences', allowed: EVERYONE, payload: () => ({ items: [{ kind: 'state_changed', inApp: true, email: false }] }) },
+  { method: 'GET', url: '/api/v1/webhooks', allowed: ['lead'] },
+  { method: 'POST', url: '/api/v1/webhooks', allowed: ['lead'], payload: () => ({ name: 'Matrix', url: 'https://hooks.example.org/matrix', events: ['report.created'] }) },
+  // No such webhook: a lead gets past authorisation to 404, everyone else is refused first.
+  { method: 'PATCH', url: '/api/v1/webhooks/:id', allowed: ['lead'], othersObject: () => '00000000-0000-4000-8000-000000000000', payload: () => ({ name: 'Renamed' }) },
+  { method: 'DELETE', url: '/api/v1/webhooks/:id', allowed: ['lead'], othersObject: () => '00000000-0000-4000-8000-000000000000' },
+  { method: 'GET', url: '/api/v1/webhooks/:id/deliveries', allowed: ['lead'], othersObject: () => '00000000-0000-4000-8000-000000000000' },
+  { method: 'POST', url: '/api/v1/webhooks/:id/test', allowed: ['lead'], othersObject: () => '00000000-0000-4000-8000-000000000000' },
+  { method: 'GET', url: '/.well-known/security.txt', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'GET', url: '/security.txt', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'GET', url: '/pgp-key.txt', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'GET', url: '/api/v1/settings', allowed: STAFF },
+  { method: 'PATCH', url: '/api/v1/settings', allowed: ['lead'], payload: () => ({ organisationName: 'Matrix Org' }) },
+  { method: 'GET', url: '/api/v1/keys', allowed: STAFF },
+  { method: 'GET', url: '/api/v1/security-txt', allowed: STAFF },
+  // No key exists in the matrix: a lead gets past authorisation to 409 conflict.
+  { method: 'POST', url: '/api/v1/security-txt/sign', allowed: ['lead'], payload: () => ({ passphrase: 'matrix passphrase' }) },
 ];
 
 describe.each(DIALECTS)('authorisation matrix on %s', (engine) => {

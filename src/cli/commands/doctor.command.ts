@@ -6,6 +6,7 @@ import { ConfigError, type Config } from '../../config/config.js';
 import { webDistDir } from '../../config/paths.js';
 import { connectDatabase } from '../../db/connect.js';
 import { pendingMigrations } from '../../db/migrate.js';
+import { findCurrentKey } from '../../domain/keys/keys.repository.js';
 import { loadMasterKey } from '../../security/secret-box.js';
 import { CliFailure } from '../failure.js';
 import { configFrom, print, type CliIO, type GlobalOptions } from '../io.js';
@@ -36,6 +37,14 @@ export async function diagnose(options: GlobalOptions): Promise<Finding[]> {
       const pending = await pendingMigrations(database.db, database.pgSchema);
       add('database', 'ok', `${database.engine} reachable${database.sqliteFile ? ` (${database.sqliteFile})` : ''}`);
       add('migrations', pending.length ? 'warn' : 'ok', pending.length ? `pending: ${pending.join(', ')} (run cvdesk migrate)` : 'current');
+      if (pending.length === 0) {
+        const key = await findCurrentKey(database.db);
+        const daysLeft = key?.expires_at ? Math.floor((new Date(key.expires_at).getTime() - Date.now()) / 86_400_000) : undefined;
+        if (!key) add('openpgp key', 'warn', 'no organisation key: encrypted reports need one (cvdesk keys generate)');
+        else if (daysLeft !== undefined && daysLeft < 0) add('openpgp key', 'fail', `the current key ${key.fingerprint} has expired: rotate it (cvdesk keys rotate)`);
+        else if (daysLeft !== undefined && daysLeft < 30) add('openpgp key', 'warn', `the current key ${key.fingerprint} expires in ${daysLeft} days: rotate it`);
+        else add('openpgp key', 'ok', `current key ${key.fingerprint}${daysLeft !== undefined ? `, ${daysLeft} days left` : ''}`);
+      }
     } finally {
       await database.close();
     }

@@ -10,6 +10,7 @@ import type { UserActor } from '../auth/actor.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCanReadReport } from '../reports/report.policy.js';
 import { findReport } from '../reports/report.repository.js';
+import { isReportCollaborator } from '../rewards/collaborators.js';
 import { TooLargeError } from './attachment-store.js';
 import type { AttachmentTable } from './attachment.table.js';
 import { cleanFilename, detectMediaType } from './attachment-types.js';
@@ -123,7 +124,7 @@ export async function getAttachmentForDownload(db: Executor, actor: Actor, id: s
   const report = await findReport(db, row.report_id);
   if (!report) throw notFound('Attachment');
   try {
-    assertCanReadReport(actor, report);
+    assertCanReadReport(actor, report, await isReportCollaborator(db, actor, report));
   } catch {
     throw notFound('Attachment');
   }

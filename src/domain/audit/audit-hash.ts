@@ -1,22 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { AuditEventTable } from './audit.table.js';
 
 /** The hash of the (non-existent) event before the first one. */
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** The fields an audit event's hash covers: everything but the hash itself. */
-export interface HashedAuditFields {
-  seq: number;
-  id: string;
-  occurred_at: string;
-  actor_id: string | null;
-  actor_label: string;
-  action: string;
-  object_type: string;
-  object_id: string | null;
-  data: string;
-  ip: string | null;
-  prev_hash: string;
-}
+export type HashedAuditFields = Omit<AuditEventTable, 'hash'>;
 
 /**
  * JSON with keys sorted at every depth, so the same content always hashes the same whatever

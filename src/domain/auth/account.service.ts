@@ -21,17 +21,33 @@ function link(context: AppContext, pathAndQuery: string): string {
   return `${context.config.publicUrl}${pathAndQuery}`;
 }
 
-/** Self sign-up for external reporters; the account works once the emailed link is followed. */
-export async function signUp(context: AppContext, trx: Executor, input: { email: string; name?: string | undefined; password: string; ip?: string | undefined }): Promise<UserRow> {
+/**
+ * Self sign-up for external reporters; the account works once the emailed link is followed.
+ * The answer is the same whether or not the address has an account (no account enumeration):
+ * an existing holder gets a mail saying someone tried, with the way to sign in or reset.
+ */
+export async function signUp(context: AppContext, trx: Executor, input: { email: string; name?: string | undefined; password: string; ip?: string | undefined }): Promise<void> {
+  const email = normaliseEmail(input.email);
+  checkPasswordStrength(input.password, '/password', email);
+  const existing = await findUserByEmail(trx, email);
+  if (existing) {
+    // Spend the time a new account costs (argon2), so the answer's timing tells nothing either.
+    await hashSecret(input.password);
+    await sendMail(context, trx, {
+      to: existing.email,
+      subject: 'Someone tried to sign up to cvdesk with your address',
+      text: `Hello ${existing.name},\n\nsomeone (perhaps you) tried to create a cvdesk account with this address, which already has one. Nothing was changed.\n\nSign in: ${link(context, '/signin')}\nForgot your password? ${link(context, '/forgot-password')}\n`,
+    });
+    return;
+  }
   const actor: Actor = { kind: 'anonymous', ip: input.ip };
-  const user = await createAccount(context, trx, actor, { email: input.email, name: input.name, password: input.password, roles: ['reporter'], verified: false });
+  const user = await createAccount(context, trx, actor, { email, name: input.name, password: input.password, roles: ['reporter'], verified: false });
   const token = await issueEmailToken(context, trx, user.id, 'verify_email', VERIFY_TTL_HOURS);
   await sendMail(context, trx, {
     to: user.email,
     subject: 'Confirm your email address for cvdesk',
     text: `Hello ${user.name},\n\nconfirm your email address by opening this link within ${VERIFY_TTL_HOURS} hours:\n\n${link(context, `/verify-email?token=${token}`)}\n\nIf you did not sign up, ignore this message.\n`,
   });
-  return user;
 }
 
 export async function verifyEmail(context: AppContext, trx: Executor, token: string): Promise<void> {

@@ -17,8 +17,16 @@ export interface CachedCredential {
   checkedAt: number;
 }
 
+/**
+ * After an invalidation nothing is cached for this long: a lookup that ran while the revoking
+ * transaction was still uncommitted (on PostgreSQL, another connection sees the old row) must
+ * not put the old answer back for another second.
+ */
+const QUIET_AFTER_CLEAR_MS = 2 * TOKEN_CACHE_TTL_MS;
+
 export class TokenCache {
   private readonly entries = new Map<string, CachedCredential>();
+  private clearedAt = Number.NEGATIVE_INFINITY;
 
   get(tokenHash: string, now: Date): CachedCredential | undefined {
     const entry = this.entries.get(tokenHash);
@@ -31,12 +39,14 @@ export class TokenCache {
   }
 
   set(tokenHash: string, entry: CachedCredential): void {
+    if (entry.checkedAt - this.clearedAt < QUIET_AFTER_CLEAR_MS) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(tokenHash, entry);
   }
 
   /** Forget everything: called whenever a token or an account's standing changes. */
-  clear(): void {
+  clear(now: number): void {
     this.entries.clear();
+    this.clearedAt = now;
   }
 }

@@ -93,7 +93,7 @@ export async function revokeApiToken(context: AppContext, trx: Executor, actor: 
   if (!row || (actor.kind === 'user' && row.user_id !== actor.userId) || actor.kind === 'anonymous') throw notFound('Token');
   if (row.revoked_at !== null) return;
   await trx.updateTable('api_tokens').set({ revoked_at: iso(context.clock.now()) }).where('id', '=', tokenId).execute();
-  context.tokenCache.clear();
+  context.tokenCache.clear(context.clock.now().getTime());
   await recordAudit(context, trx, actor, { action: 'token.revoked', objectType: 'api_token', objectId: tokenId, data: { userId: row.user_id } });
 }
 

@@ -9,6 +9,7 @@ import { renderMarkdown } from '../markdown/render-markdown.js';
 import type { DisclosureSettings } from '../programs/program.js';
 import { findProgramById } from '../programs/program.repository.js';
 import { canTriage } from './report.policy.js';
+import { publishReportEvent } from './report-events.js';
 import { findEvents, findReport, insertEvent } from './report.repository.js';
 import { getReportRow } from './report.service.js';
 import type { ReportDisclosureTable } from './report.table.js';
@@ -124,6 +125,7 @@ async function publishDisclosure(context: AppContext, trx: Executor, actor: Acto
   await trx.updateTable('reports').set({ state: 'disclosed', updated_at: now }).where('id', '=', report.id).execute();
   await insertEvent(trx, { report_id: report.id, kind: 'state_change', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify({ from: 'resolved', to: 'disclosed' }), created_at: now });
   await recordAudit(context, trx, actor, { action: 'report.disclosed', objectType: 'report', objectId: report.id, data: { level: row.level } });
+  await publishReportEvent(context, trx, actor, { type: 'report.state_changed', report: { ...report, state: 'disclosed', updated_at: now }, from: 'resolved', to: 'disclosed', reason: null });
   return { ...row, published_at: now };
 }
 

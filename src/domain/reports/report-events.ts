@@ -23,12 +23,16 @@ export type ReportEvent =
   | { type: 'report.comment_added'; report: ReportRow; eventId: string; internal: boolean; body: string; byStaff: boolean }
   | { type: 'report.severity_changed'; report: ReportRow }
   | { type: 'report.assigned'; report: ReportRow; assigneeId: string | null }
+  | { type: 'report.retest_requested'; report: ReportRow; note: string | null }
   /** For the rewards work: the reporter is told the amount; webhooks get `reward` as given. */
   | { type: 'reward.awarded'; report: ReportRow; reward: RewardSummary };
 
 export interface RewardSummary {
   id: string;
+  /** Minor units (cents). */
   amount: number;
+  /** The same amount for people, e.g. "600.01". */
+  amountDecimal: string;
   currency: string;
   [field: string]: unknown;
 }
@@ -62,8 +66,11 @@ export async function publishReportEvent(context: AppContext, trx: Executor, act
       if (event.assigneeId) await notifyAssignee(context, trx, actor, report, event.assigneeId);
       await emitWebhookEvent(context, trx, 'report.assigned', withReport({ assigneeId: event.assigneeId }));
       break;
+    case 'report.retest_requested':
+      await notifyReporter(context, trx, actor, 'state_changed', report, 'Please retest the fix for your report', event.note ?? '');
+      break;
     case 'reward.awarded':
-      await notifyReporter(context, trx, actor, 'reward_awarded', report, `You were awarded ${event.reward.amount} ${event.reward.currency}`, '');
+      await notifyReporter(context, trx, actor, 'reward_awarded', report, `You were awarded ${event.reward.amountDecimal} ${event.reward.currency}`, '');
       await emitWebhookEvent(context, trx, 'reward.awarded', withReport({ reward: event.reward }));
       break;
   }

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { systemActor } from '../auth/actor.js';
 import { sendMail } from '../mail/mail.service.js';
+import { notifyStaff } from '../notifications/notification.service.js';
 import { purgeExpiredUploads } from '../attachments/attachment.service.js';
 import { DEFAULT_STALE_CLOSE_DAYS } from '../programs/program.js';
 import { findUserById } from '../users/user.repository.js';
@@ -22,6 +23,8 @@ export async function runReportsHourly(context: AppContext): Promise<{ breaches:
   const breaches = await context.db.transaction().execute(async (trx) => {
     const found = await noticeNewBreaches(context, trx);
     if (found.length === 0) return 0;
+    // In the app, each breach for triage staff (their preferences decide mail); by mail, one digest for the leads.
+    for (const breach of found) await notifyStaff(context, trx, 'sla_breach', breach.report, `The ${breach.metric.replace('_', ' ')} target (due ${breach.dueAt}) was missed.`);
     const leads = (await trx.selectFrom('users').select(['email', 'roles', 'disabled_at']).where('roles', 'like', '%"lead"%').execute()).filter((u) => !u.disabled_at);
     const lines = found.map((b) => `- ${b.metric.replace('_', ' ')} target missed (due ${b.dueAt}): ${b.report.title.slice(0, 100)}\n  ${context.config.publicUrl}/reports/${b.report.id}`);
     for (const lead of leads) {

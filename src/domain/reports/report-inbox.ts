@@ -67,7 +67,13 @@ export async function listReports(db: Executor, actor: Actor, filter: InboxFilte
     .orderBy('created_at', newestFirst ? 'desc' : 'asc')
     .orderBy('id', newestFirst ? 'desc' : 'asc')
     .limit(filter.limit + 1);
-  if (!staff) query = query.where('reporter_id', '=', actor.kind === 'user' ? actor.userId : '');
+  if (!staff) {
+    // A reporter's inbox: what they submitted and what they were named a collaborator on.
+    const me = actor.kind === 'user' ? actor.userId : '';
+    query = query.where(({ or, eb, exists, selectFrom }) =>
+      or([eb('reporter_id', '=', me), exists(selectFrom('report_collaborators').select('user_id').whereRef('report_collaborators.report_id', '=', 'reports.id').where('report_collaborators.user_id', '=', me))]),
+    );
+  }
   if (filter.programId) query = query.where('program_id', '=', filter.programId);
   if (filter.states?.length) query = query.where('state', 'in', filter.states);
   if (filter.severities?.length) query = query.where('severity', 'in', filter.severities);

@@ -20,7 +20,7 @@ export async function requestRetest(context: AppContext, trx: Executor, actor: A
   await insertEvent(trx, { report_id: id, kind: 'retest', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: note ?? null, data: JSON.stringify({ retest: 'requested' }), created_at: now });
   await recordAudit(context, trx, actor, { action: 'report.retest_requested', objectType: 'report', objectId: id });
   const updated = { ...report, retest_state: 'requested' as const, retest_requested_at: now, updated_at: now };
-  await publishReportEvent(context, trx, actor, { type: 'report.state_changed', report: updated, from: 'resolved', to: 'resolved', reason: `Please retest the fix.${note ? ` ${note}` : ''}` });
+  await publishReportEvent(context, trx, actor, { type: 'report.retest_requested', report: updated, note: note ?? null });
   return updated;
 }
 
@@ -42,5 +42,7 @@ export async function answerRetest(context: AppContext, trx: Executor, actor: Ac
     await insertEvent(trx, { report_id: id, kind: 'state_change', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify({ from: 'resolved', to: 'triaged' }), created_at: now });
   }
   await recordAudit(context, trx, actor, { action: `report.retest_${outcome}`, objectType: 'report', objectId: id });
-  return { ...report, ...changes, updated_at: now };
+  const updated = { ...report, ...changes, updated_at: now };
+  if (outcome === 'incomplete') await publishReportEvent(context, trx, actor, { type: 'report.state_changed', report: updated, from: 'resolved', to: 'triaged', reason: note?.trim() ?? null });
+  return updated;
 }

@@ -29,13 +29,15 @@ export function assertCanTriage(actor: Actor, report: ReportRow): void {
   if (!canTriage(actor)) throw forbidden('Only triagers and leads may change a report');
 }
 
-/** Internal notes are for staff who triage; a reporter's own replies are always public. */
-export function assertCanComment(actor: Actor, report: ReportRow, internal: boolean): void {
-  assertCanReadReport(actor, report);
+/**
+ * Internal notes are for staff who triage; the reporter's and collaborators' replies are always
+ * public.
+ */
+export function assertCanComment(actor: Actor, report: ReportRow, internal: boolean, isCollaborator = false): void {
+  assertCanReadReport(actor, report, isCollaborator);
   if (internal && !canTriage(actor)) throw forbidden('Only triagers and leads may write internal notes');
-  if (!internal && !canTriage(actor) && !(actor.kind === 'user' && actor.userId === report.reporter_id)) {
-    throw forbidden('Only the reporter and triagers may reply on a report');
-  }
+  const participant = actor.kind === 'user' && (actor.userId === report.reporter_id || isCollaborator);
+  if (!internal && !canTriage(actor) && !participant) throw forbidden('Only the reporter, collaborators and triagers may reply on a report');
 }
 
 export function assertCanSubmit(actor: Actor): void {

@@ -237,7 +237,7 @@ export interface CommentInput {
  */
 export async function addComment(context: AppContext, trx: Executor, actor: Actor, id: string, input: CommentInput): Promise<ReportEventRow> {
   const report = await getReportRow(trx, actor, id);
-  assertCanComment(actor, report, input.internal);
+  assertCanComment(actor, report, input.internal, await isReportCollaborator(trx, actor, report));
   const body = requireText(input.body, '/body', REPORT_LIMITS.comment);
   const now = iso(context.clock.now());
   const event = await insertEvent(trx, {
@@ -254,6 +254,7 @@ export async function addComment(context: AppContext, trx: Executor, actor: Acto
   const updated = await touch(context, trx, actor, report, reporterAnswered ? { state: 'new', needs_info_since: null, needs_info_warned_at: null } : {}, !input.internal);
   if (reporterAnswered) {
     await insertEvent(trx, { report_id: id, kind: 'state_change', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify({ from: 'needs_more_info', to: 'new' }), created_at: now });
+    await publishReportEvent(context, trx, actor, { type: 'report.state_changed', report: updated, from: 'needs_more_info', to: 'new', reason: null });
   }
   await recordAudit(context, trx, actor, { action: input.internal ? 'report.note_added' : 'report.comment_added', objectType: 'report', objectId: id, data: { eventId: event.id } });
   await publishReportEvent(context, trx, actor, { type: 'report.comment_added', report: updated, eventId: event.id, internal: input.internal, body, byStaff: canTriage(actor) });

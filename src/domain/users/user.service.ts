@@ -94,7 +94,7 @@ export async function changeAccount(context: AppContext, trx: Executor, actor: A
   // A disabled account, or one whose roles changed, signs in again under the new rules.
   if (changes.disabled || roles) {
     await deleteUserSessions(trx, id);
-    context.tokenCache.clear();
+    context.tokenCache.clear(context.clock.now().getTime());
   }
   await recordAudit(context, trx, actor, {
     action: 'user.changed',

@@ -10,7 +10,7 @@ import { findUserById } from '../../domain/users/user.repository.js';
 import { presentUser } from '../../domain/users/user.js';
 import { AppError } from '../../shared/errors.js';
 import { SESSION_COOKIE } from '../plugins/authentication.js';
-import { Email, Ok, Password, SessionState, User, errors } from '../schemas.js';
+import { Email, Ok, Password, SessionState, errors } from '../schemas.js';
 import { committedOutcome, inTransaction } from '../transaction.js';
 import type { SessionRow } from '../../domain/auth/session.service.js';
 import type { UserRow } from '../../domain/users/user.js';
@@ -104,14 +104,14 @@ export async function authRoutes(fastify: FastifyInstance, context: AppContext):
       config: limited,
       schema: {
         tags: ['auth'],
-        summary: 'Create a reporter account; a verification link is mailed',
+        summary: 'Create a reporter account; a verification link is mailed. Answers the same whether or not the address has an account',
         body: Type.Object({ email: Email, password: Password, name: Type.Optional(Type.String({ maxLength: 120 })) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ user: User }), ...errors(400, 409, 429) },
+        response: { 202: Type.Object({ accepted: Type.Literal(true) }), ...errors(400, 429) },
       },
     },
     async (request, reply) => {
-      const user = await inTransaction(context, (trx) => signUp(context, trx, { ...request.body, ip: request.ip }));
-      return reply.status(201).send({ user: presentUser(user) });
+      await inTransaction(context, (trx) => signUp(context, trx, { ...request.body, ip: request.ip }));
+      return reply.status(202).send({ accepted: true as const });
     },
   );
 

@@ -89,7 +89,7 @@ const csv = (value: string | undefined) => (value ? value.split(',').map((s) => 
 /** Inbound reports: submission, the inbox, one report with its timeline, triage, duplicates. */
 export async function reportsRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const submissionLimit = { rateLimit: { max: 30, timeWindow: 60_000, keyGenerator: (request: { actor?: { kind: string; userId?: string }; ip: string }) => (request.actor?.kind === 'user' ? `user:${request.actor.userId}` : request.ip) } };
+  const submissionLimit = { rateLimit: { max: context.config.submissionRateLimitPerMinute, timeWindow: 60_000, keyGenerator: (request: { actor?: { kind: string; userId?: string }; ip: string }) => (request.actor?.kind === 'user' ? `user:${request.actor.userId}` : request.ip) } };
 
   app.post(
     '/reports',

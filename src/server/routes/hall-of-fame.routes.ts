@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.js';
+import { getVisibleProgram } from '../../domain/programs/program.service.js';
+import { HALL_OF_FAME_LIMITS, changeHallOfFameProfile, getHallOfFameProfile, hallOfFame } from '../../domain/reputation/hall-of-fame.js';
+import { requireUser } from '../plugins/authentication.js';
+import { errors } from '../schemas.js';
+import { inTransaction } from '../transaction.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+const Entry = Type.Object({
+  rank: Type.Integer(),
+  handle: Type.String(),
+  link: Nullable(Type.String()),
+  reputation: Type.Integer(),
+  resolvedReports: Type.Integer(),
+});
+const Hall = Type.Object({ items: Type.Array(Entry) });
+const Profile = Type.Object({ handle: Nullable(Type.String()), link: Nullable(Type.String()), public: Type.Boolean(), updatedAt: Nullable(Type.String()) });
+/**
+ * A string or null as a JSON Schema type list, not anyOf: the API's ajv coerces types, and in an
+ * anyOf with null it would quietly turn "" into null (a reset) instead of refusing it.
+ */
+const StringOrNull = (options: { minLength?: number; maxLength: number }) => Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
+const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 63 }) });
+
+/** Public acknowledgements of researchers who opted in, and each person's own choice to be named. */
+export async function hallOfFameRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get(
+    '/hall-of-fame',
+    { schema: { tags: ['hall of fame'], summary: 'Acknowledgements: opted-in researchers ranked by reputation earned in public programmes', response: { 200: Hall } } },
+    async () => ({ items: await hallOfFame(context.db) }),
+  );
+
+  app.get(
+    '/programs/:slug/hall-of-fame',
+    {
+      schema: {
+        tags: ['hall of fame'],
+        summary: 'Opted-in researchers ranked by reputation earned in this programme, with their resolved reports',
+        params: SlugParams,
+        response: { 200: Hall, ...errors(404) },
+      },
+    },
+    async (request) => ({ items: await hallOfFame(context.db, (await getVisibleProgram(context.db, request.actor, request.params.slug)).id) }),
+  );
+
+  app.get(
+    '/me/hall-of-fame',
+    { schema: { tags: ['hall of fame'], summary: 'Whether and how you are named in halls of fame', response: { 200: Profile, ...errors(401, 403) } } },
+    async (request) => getHallOfFameProfile(context.db, requireUser(request)),
+  );
+
+  app.patch(
+    '/me/hall-of-fame',
+    {
+      schema: {
+        tags: ['hall of fame'],
+        summary: 'Opt in or out of being named; set your handle and an optional https:// link',
+        body: Type.Object(
+          {
+            handle: Type.Optional(StringOrNull({ minLength: 1, maxLength: HALL_OF_FAME_LIMITS.handle })),
+            link: Type.Optional(StringOrNull({ maxLength: HALL_OF_FAME_LIMITS.link })),
+            public: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: Profile, ...errors(400, 401, 403, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requireUser(request);
+      return inTransaction(context, (trx) => changeHallOfFameProfile(context, trx, actor, request.body));
+    },
+  );
+}
