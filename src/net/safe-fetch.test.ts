@@ -69,6 +69,13 @@ describe('safeFetch against loopback servers', () => {
         };
         res.on('drain', pump);
         pump();
+      } else if (url.pathname === '/echo') {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => res.end(`${req.method} ${req.headers['content-type']} ${req.headers['content-length']} ${Buffer.concat(chunks).toString()}`));
+      } else if (url.pathname === '/cut') {
+        res.writeHead(200, { 'content-length': '1000' });
+        res.write('partial', () => setTimeout(() => res.destroy(), 20));
       } else if (url.pathname === '/silent') {
         // Answers nothing: the total timeout must end the fetch.
       } else {
@@ -144,6 +151,16 @@ describe('safeFetch against loopback servers', () => {
     expect(five.redirects).toHaveLength(6);
     expect((await failure(safeFetch(`${plain.origin}/chain?n=5`, allow))).reason).toBe('too_many_redirects');
     expect((await failure(safeFetch(`${plain.origin}/chain?n=1`, { ...allow, maxRedirects: 1 }))).reason).toBe('too_many_redirects');
+  });
+
+  it('POSTs a body, returns a redirect unfollowed with maxRedirects 0, and keeps a body cut short when asked', async () => {
+    const posted = await safeFetch(`${plain.origin}/echo`, { ...allow, method: 'POST', body: '{"a":"é"}', headers: { 'content-type': 'application/json' } });
+    expect(posted.body.toString()).toBe('POST application/json 10 {"a":"é"}');
+    const moved = await safeFetch(`${plain.origin}/to?where=/hello`, { ...allow, maxRedirects: 0 });
+    expect(moved).toMatchObject({ status: 301, redirects: [`${plain.origin}/to?where=/hello`] });
+    expect(moved.body.toString()).toBe('moved');
+    expect((await failure(safeFetch(`${plain.origin}/cut`, allow))).reason).toBe('network');
+    expect(await safeFetch(`${plain.origin}/cut`, { ...allow, acceptIncompleteBody: true })).toMatchObject({ status: 200, truncated: false, body: Buffer.from('partial') });
   });
 
   it('refuses a redirect from https down to http, and to schemes other than http(s)', async () => {

@@ -5,11 +5,12 @@ import net from 'node:net';
 import { blockedAddressReason } from './address-ranges.js';
 
 /**
- * An HTTP(S) GET for URLs that come from outside (security.txt, vendor discovery): it refuses
+ * HTTP(S) for URLs that come from outside (security.txt, vendor discovery, webhooks): it refuses
  * to reach private, loopback, link-local, multicast and reserved addresses, on every hop of a
  * redirect chain; it connects to exactly the address it checked (the resolved address is pinned
  * through the socket's `lookup`, so a DNS answer that changes between check and connect cannot
- * redirect it); it refuses https → http redirects, bounds redirects, time and bytes.
+ * redirect it); it refuses https → http redirects, bounds redirects, time and bytes. Webhook
+ * POSTs go through it too (`postWebhook`, src/domain/webhooks/webhook-http.ts).
  */
 
 export type SafeFetchFailure =
@@ -40,17 +41,20 @@ export class SafeFetchError extends Error {
 
 export interface ResolvedAddress {
   address: string;
-  family: 4 | 6;
+  /** 4 or 6. */
+  family: number;
 }
 
 /** Resolves a host name to its addresses; the default asks the system resolver (getaddrinfo). */
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
 export interface SafeFetchOptions {
-  method?: 'GET' | 'HEAD';
+  method?: 'GET' | 'HEAD' | 'POST';
   /** Extra request headers. */
   headers?: Record<string, string>;
-  /** Redirects followed at most; default 5. */
+  /** The request body (its content-length is set); a followed redirect sends it again. */
+  body?: string | Buffer;
+  /** Redirects followed at most; default 5. 0: none is followed, a 3xx (with its body) is the answer. */
   maxRedirects?: number;
   /** Per hop, from the request to an established (TLS) connection; default 5 s. */
   connectTimeoutMs?: number;
@@ -58,8 +62,12 @@ export interface SafeFetchOptions {
   timeoutMs?: number;
   /** Body bytes kept; more makes `truncated` true and closes the connection. Default 1 MiB. */
   maxBytes?: number;
+  /** A body the server breaks off is returned as far as it came, instead of failing with `network`. */
+  acceptIncompleteBody?: boolean;
   /** Reach private, loopback and other non-public addresses too. For tests and closed networks only. */
   allowPrivateAddresses?: boolean;
+  /** The switch a `blocked_address` refusal names as the one that permits it; default `allowPrivateAddresses`. */
+  privateAddressesSetting?: string;
   /** Why an address must not be reached, or null when it may; default `blockedAddressReason` (public unicast only). */
   addressPolicy?: (address: string) => string | null;
   /** Certificate authorities to trust instead of the built-in ones (PEM). */
@@ -111,20 +119,17 @@ const CERTIFICATE_ERRORS = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-const systemResolver: Resolver = async (hostname) => {
-  const found = await dns.promises.lookup(hostname, { all: true, verbatim: true });
-  return found.map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
-};
+export const systemResolver: Resolver = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
 
 /** `[::1]` → `::1`: URL keeps IPv6 literals in brackets. */
-const bareHost = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
+export const bareHost = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
 
 /** Resolves the URL's host and checks every address; refuses the host if any address is not public. */
 async function resolveChecked(url: URL, options: SafeFetchOptions): Promise<ResolvedAddress[]> {
   const host = bareHost(url.hostname);
   const literal = net.isIP(host);
   let addresses: ResolvedAddress[];
-  if (literal) addresses = [{ address: host, family: literal === 6 ? 6 : 4 }];
+  if (literal) addresses = [{ address: host, family: literal }];
   else {
     try {
       addresses = await (options.resolve ?? systemResolver)(host);
@@ -139,7 +144,7 @@ async function resolveChecked(url: URL, options: SafeFetchOptions): Promise<Reso
       if (reason !== null) {
         throw new SafeFetchError(
           'blocked_address',
-          `refusing to connect to ${host}${literal ? '' : ` (${address})`}: a ${reason} address, not a public one (allowPrivateAddresses permits it)`,
+          `refusing to connect to ${host}${literal ? '' : ` (${address})`}: a ${reason} address, not a public one (${options.privateAddressesSetting ?? 'allowPrivateAddresses'} permits it)`,
           url.href,
         );
       }
@@ -202,6 +207,7 @@ function request(url: URL, addresses: ResolvedAddress[], options: SafeFetchOptio
         accept: 'text/plain, */*;q=0.1',
         'accept-encoding': 'identity',
         connection: 'close',
+        ...(options.body !== undefined ? { 'content-length': Buffer.byteLength(options.body) } : {}),
         ...options.headers,
       },
       agent: false,
@@ -235,7 +241,7 @@ function request(url: URL, addresses: ResolvedAddress[], options: SafeFetchOptio
         settled = true;
         resolve({ status, headers, body: Buffer.concat(chunks, size), truncated, address });
       };
-      if (REDIRECT_STATUSES.has(status) && headers.location) {
+      if (options.maxRedirects !== 0 && REDIRECT_STATUSES.has(status) && headers.location) {
         res.destroy();
         finish();
         return;
@@ -254,17 +260,18 @@ function request(url: URL, addresses: ResolvedAddress[], options: SafeFetchOptio
         chunks.push(chunk);
         size += chunk.length;
       });
+      const broken: (error: NodeJS.ErrnoException) => void = options.acceptIncompleteBody ? finish : fail;
       res.once('end', finish);
-      res.once('error', fail);
+      res.once('error', broken);
       res.once('close', () => {
-        if (!res.complete && !truncated) fail(Object.assign(new Error('the connection closed before the whole response arrived'), { code: 'ECONNRESET' }));
+        if (!res.complete && !truncated) broken(Object.assign(new Error('the connection closed before the whole response arrived'), { code: 'ECONNRESET' }));
       });
     });
-    req.end();
+    req.end(options.body);
   });
 }
 
-/** GETs `input` safely (see the module comment). Throws `SafeFetchError` naming the reason; any HTTP status is a response. */
+/** Requests `input` safely (see the module comment). Throws `SafeFetchError` naming the reason; any HTTP status is a response. */
 export async function safeFetch(input: string | URL, options: SafeFetchOptions = {}): Promise<SafeFetchResponse> {
   let url: URL;
   try {
@@ -291,7 +298,7 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions =
       redirects.push(url.href);
       const addresses = await Promise.race([resolveChecked(url, options), aborted]);
       const hop = await Promise.race([request(url, addresses, options, controller.signal), aborted]);
-      if (REDIRECT_STATUSES.has(hop.status) && hop.headers.location) {
+      if (maxRedirects !== 0 && REDIRECT_STATUSES.has(hop.status) && hop.headers.location) {
         if (redirects.length > maxRedirects) throw new SafeFetchError('too_many_redirects', `more than ${maxRedirects} redirects, starting at ${redirects[0]}`, url.href);
         let next: URL;
         try {

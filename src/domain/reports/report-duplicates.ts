@@ -20,7 +20,8 @@ const SAME_CWE_BONUS = 0.1;
 /**
  * The likeliest earlier reports of the same programme that this one duplicates. Candidates share
  * its rarest terms (an index lookup per term); each is scored by TF-IDF cosine similarity over the
- * full term vectors, plus bonuses for the same asset and weakness. Reasons say why.
+ * full term vectors (sublinear term frequency), plus bonuses for the same asset and weakness.
+ * Reasons say why.
  */
 export async function suggestDuplicates(db: Executor, report: Pick<ReportRow, 'id' | 'program_id' | 'created_at' | 'asset_id' | 'cwe'>, limit = 5): Promise<DuplicateSuggestion[]> {
   const own = await db.selectFrom('report_terms').select(['term', 'weight']).where('report_id', '=', report.id).execute();
@@ -39,8 +40,18 @@ export async function suggestDuplicates(db: Executor, report: Pick<ReportRow, 'i
       .execute();
     for (const row of rows) frequencies.set(row.term, Number(row.df));
   }
-  const idf = (term: string) => Math.log(1 + total / (frequencies.get(term) ?? 1));
-  const probe = [...own].sort((a, b) => (frequencies.get(a.term) ?? 1) - (frequencies.get(b.term) ?? 1)).slice(0, PROBE_TERMS).map((t) => t.term);
+  // A term every report has weighs (almost) nothing; one in a handful weighs most.
+  const idf = (term: string) => Math.max(0, Math.log((total + 1) / ((frequencies.get(term) ?? 1) + 0.5)));
+  // Repetition counts, but less and less: the tenth "xss" says little more than the second.
+  const tf = (weight: number) => 1 + Math.log(weight);
+  // Probe with the rarest terms that some other report also has: a term only this report uses
+  // (a typo, a random token) finds nothing and would crowd out the ones that do.
+  const probe = own
+    .filter((t) => (frequencies.get(t.term) ?? 1) > 1)
+    .sort((a, b) => (frequencies.get(a.term) ?? 1) - (frequencies.get(b.term) ?? 1))
+    .slice(0, PROBE_TERMS)
+    .map((t) => t.term);
+  if (probe.length === 0) return [];
   const candidates = await db
     .selectFrom('report_terms')
     .innerJoin('reports', 'reports.id', 'report_terms.report_id')
@@ -59,7 +70,7 @@ export async function suggestDuplicates(db: Executor, report: Pick<ReportRow, 'i
     db.selectFrom('report_terms').select(['report_id', 'term', 'weight']).where('report_id', 'in', ids).execute(),
     db.selectFrom('reports').select(['id', 'title', 'state', 'created_at', 'asset_id', 'cwe']).where('id', 'in', ids).execute(),
   ]);
-  const ownVector = new Map(own.map((t) => [t.term, t.weight * idf(t.term)]));
+  const ownVector = new Map(own.map((t) => [t.term, tf(t.weight) * idf(t.term)]));
   const ownNorm = Math.hypot(...ownVector.values());
   const byReport = new Map<string, { term: string; weight: number }[]>();
   for (const row of candidateTerms) byReport.set(row.report_id, [...(byReport.get(row.report_id) ?? []), row]);
@@ -69,7 +80,7 @@ export async function suggestDuplicates(db: Executor, report: Pick<ReportRow, 'i
     let norm = 0;
     const shared: { term: string; contribution: number }[] = [];
     for (const { term, weight } of byReport.get(row.id) ?? []) {
-      const value = weight * idf(term);
+      const value = tf(weight) * idf(term);
       norm += value * value;
       const mine = ownVector.get(term);
       if (mine !== undefined) {

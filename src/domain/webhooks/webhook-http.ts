@@ -1,16 +1,14 @@
-import dns from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
 import { blockedAddressReason } from '../../net/address-ranges.js';
+import { bareHost, safeFetch, SafeFetchError, systemResolver } from '../../net/safe-fetch.js';
 
 /**
- * The POST that delivers a webhook. `src/net/safe-fetch.ts` only GETs (and follows redirects), so
- * this is its sibling for one signed POST, with the same address policy (`blockedAddressReason`):
- * the host is resolved first, every address must be public unless `allowPrivateAddresses`, and the
- * socket connects to exactly the checked address (pinned through `lookup`, so a DNS answer that
- * changes between check and connect cannot redirect it). Redirects are never followed (a 3xx is
- * just a status), the whole exchange has a deadline, and at most `maxBytes` of the answer are read.
+ * The POST that delivers a webhook: `safeFetch` (src/net/safe-fetch.ts) with the webhook's rules.
+ * Same address policy (`blockedAddressReason`): the host is resolved first, every address must be
+ * public unless `allowPrivateAddresses`, and the socket connects to exactly the checked address.
+ * Redirects are never followed (a 3xx is just a status), the whole exchange has a deadline, at
+ * most `maxBytes` of the answer are read, and a body cut short still leaves a status to record.
+ * Failures come out as `WebhookHttpError`, in the webhook's own reasons and words.
  */
 
 export type WebhookHttpFailure = 'invalid_url' | 'unsupported_scheme' | 'blocked_address' | 'dns_failed' | 'timeout' | 'certificate' | 'network';
@@ -42,8 +40,6 @@ export interface WebhookHttpResponse {
   address: string;
 }
 
-const bareHost = (hostname: string) => hostname.replace(/^\[|\]$/g, '');
-
 /** Why `url` may not be a webhook endpoint (scheme, credentials, a non-public IP literal), or null. */
 export function webhookUrlProblem(raw: string, allowPrivateAddresses: boolean): string | null {
   let url: URL;
@@ -62,41 +58,6 @@ export function webhookUrlProblem(raw: string, allowPrivateAddresses: boolean): 
   return null;
 }
 
-async function resolveChecked(url: URL, options: WebhookHttpOptions): Promise<{ address: string; family: number }[]> {
-  const host = bareHost(url.hostname);
-  const literal = net.isIP(host);
-  let addresses: { address: string; family: number }[];
-  if (literal) addresses = [{ address: host, family: literal }];
-  else {
-    try {
-      addresses = await (options.resolve ?? ((name: string) => dns.promises.lookup(name, { all: true, verbatim: true })))(host);
-    } catch (error) {
-      throw new WebhookHttpError('dns_failed', `cannot resolve ${host}: ${(error as Error).message}`, { cause: error });
-    }
-    if (addresses.length === 0) throw new WebhookHttpError('dns_failed', `${host} has no address`);
-  }
-  if (!options.allowPrivateAddresses) {
-    for (const { address } of addresses) {
-      const reason = blockedAddressReason(address);
-      if (reason !== null) {
-        throw new WebhookHttpError('blocked_address', `refusing to connect to ${host}${literal ? '' : ` (${address})`}: a ${reason} address, not a public one (WEBHOOK_ALLOW_PRIVATE permits it)`);
-      }
-    }
-  }
-  return addresses;
-}
-
-function pinnedLookup(addresses: { address: string; family: number }[]): net.LookupFunction {
-  return (_hostname, options, callback) => {
-    const family = typeof options === 'object' && options && 'family' in options ? Number(options.family) : 0;
-    const usable = family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
-    const chosen = usable.length > 0 ? usable : addresses;
-    if (typeof options === 'object' && options && 'all' in options && options.all) {
-      (callback as (error: null, addresses: dns.LookupAddress[]) => void)(null, chosen);
-    } else (callback as (error: null, address: string, family: number) => void)(null, chosen[0]!.address, chosen[0]!.family);
-  };
-}
-
 export async function postWebhook(target: string, body: string, headers: Record<string, string>, options: WebhookHttpOptions): Promise<WebhookHttpResponse> {
   let url: URL;
   try {
@@ -107,92 +68,50 @@ export async function postWebhook(target: string, body: string, headers: Record<
   if (url.protocol !== 'https:' && !(options.allowPrivateAddresses && url.protocol === 'http:')) {
     throw new WebhookHttpError('unsupported_scheme', `webhooks are sent over https only, not ${url.protocol} (WEBHOOK_ALLOW_PRIVATE permits http)`);
   }
-  const deadline = Date.now() + options.timeoutMs;
-  const addresses = await withDeadline(resolveChecked(url, options), options.timeoutMs, url);
-  const isHttps = url.protocol === 'https:';
-  const host = bareHost(url.hostname);
-  return new Promise<WebhookHttpResponse>((resolve, reject) => {
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      outcome();
-    };
-    const req = (isHttps ? https : http).request({
-      protocol: url.protocol,
-      hostname: host,
-      port: url.port || (isHttps ? 443 : 80),
-      path: `${url.pathname}${url.search}`,
-      method: 'POST',
-      headers: {
-        host: url.host,
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-        'user-agent': 'cvdesk-webhooks',
-        accept: '*/*',
-        'accept-encoding': 'identity',
-        connection: 'close',
-        ...headers,
-      },
-      agent: false,
-      lookup: pinnedLookup(addresses),
-      ...(isHttps ? { rejectUnauthorized: true, ...(net.isIP(host) ? {} : { servername: host }) } : {}),
-    });
-    const timer = setTimeout(() => {
-      const error = new WebhookHttpError('timeout', `no complete answer from ${url.host} within ${options.timeoutMs} ms`);
-      settle(() => reject(error));
-      req.destroy(error);
-    }, Math.max(1, deadline - Date.now()));
-    req.once('error', (error: NodeJS.ErrnoException) => settle(() => reject(classify(error, url))));
-    req.once('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let truncated = false;
-      const address = res.socket?.remoteAddress ?? '';
-      const finish = () => settle(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks, size), truncated, address }));
-      res.on('data', (chunk: Buffer) => {
-        if (truncated) return;
-        const room = options.maxBytes - size;
-        if (chunk.length > room) {
-          chunks.push(chunk.subarray(0, room));
-          size += room;
-          truncated = true;
-          finish();
-          res.destroy();
-          return;
-        }
-        chunks.push(chunk);
-        size += chunk.length;
-      });
-      res.once('end', finish);
-      // The status is the answer; a body cut short still leaves a status to record.
-      res.once('close', finish);
-      res.once('error', finish);
-    });
-    req.end(body);
-  });
-}
-
-async function withDeadline<T>(work: Promise<T>, ms: number, url: URL): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+  // Which words a timeout gets: still resolving the host, or waiting for the answer.
+  let resolved = net.isIP(bareHost(url.hostname)) !== 0;
+  const resolve = async (host: string) => {
+    const addresses = await (options.resolve ?? systemResolver)(host);
+    resolved = true;
+    return addresses;
+  };
   try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new WebhookHttpError('timeout', `${url.host} was not resolved within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
+    const response = await safeFetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', accept: '*/*', ...headers },
+      userAgent: 'cvdesk-webhooks',
+      maxRedirects: 0,
+      timeoutMs: options.timeoutMs,
+      connectTimeoutMs: options.timeoutMs,
+      maxBytes: options.maxBytes,
+      acceptIncompleteBody: true,
+      allowPrivateAddresses: options.allowPrivateAddresses,
+      privateAddressesSetting: 'WEBHOOK_ALLOW_PRIVATE',
+      resolve,
+    });
+    return { status: response.status, body: response.body, truncated: response.truncated, address: response.address };
+  } catch (error) {
+    throw webhookError(error, url, options.timeoutMs, resolved);
   }
 }
 
-function classify(error: NodeJS.ErrnoException, url: URL): WebhookHttpError {
-  if (error instanceof WebhookHttpError) return error;
-  const code = error.code ?? '';
-  if (/CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME_MISMATCH|ALTNAME/.test(code)) {
-    return new WebhookHttpError('certificate', `the TLS certificate of ${url.host} is not valid: ${error.message}`, { cause: error });
+/** A `SafeFetchError` in the webhook's reasons and words; connection failures are told apart by the error code underneath. */
+function webhookError(error: unknown, url: URL, ms: number, resolved: boolean): unknown {
+  if (!(error instanceof SafeFetchError)) return error;
+  const cause = error.cause as NodeJS.ErrnoException | undefined;
+  switch (error.reason) {
+    case 'timeout':
+    case 'connect_timeout':
+      return new WebhookHttpError('timeout', resolved ? `no complete answer from ${url.host} within ${ms} ms` : `${url.host} was not resolved within ${ms} ms`);
+    case 'blocked_address':
+    case 'dns_failed':
+      return new WebhookHttpError(error.reason, error.message, cause ? { cause } : undefined);
   }
-  return new WebhookHttpError('network', `${url.host}: ${error.message}${code && !error.message.includes(code) ? ` (${code})` : ''}`, { cause: error });
+  const code = cause?.code ?? '';
+  const message = cause?.message ?? error.message;
+  if (/CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME_MISMATCH|ALTNAME/.test(code)) {
+    return new WebhookHttpError('certificate', `the TLS certificate of ${url.host} is not valid: ${message}`, { cause });
+  }
+  return new WebhookHttpError('network', `${url.host}: ${message}${code && !message.includes(code) ? ` (${code})` : ''}`, { cause });
 }
