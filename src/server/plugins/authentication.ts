@@ -1,4 +1,3 @@
-import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { ANONYMOUS, type Actor, type UserActor } from '../../domain/auth/actor.js';
@@ -8,8 +7,8 @@ import { findUserById } from '../../domain/users/user.repository.js';
 import { userRoles, type UserRow } from '../../domain/users/user.js';
 import { AppError } from '../../shared/errors.js';
 import { safeEqual } from '../../security/random.js';
+import { readSessionCookie } from '../session-cookie.js';
 
-export const SESSION_COOKIE = 'cvdesk_session';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,7 +34,6 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Cookie-authenticated writes must carry the session's CSRF token in X-CSRF-Token.
  */
 export async function registerAuthentication(app: FastifyInstance, context: AppContext): Promise<void> {
-  await app.register(cookie);
   app.decorateRequest('actor', null as never);
   app.decorateRequest('session', undefined);
   app.decorateRequest('sessionCookie', undefined);
@@ -76,7 +74,7 @@ export async function registerAuthentication(app: FastifyInstance, context: AppC
   });
 
   async function authenticateSession(request: FastifyRequest, unsafe: boolean): Promise<void> {
-    const cookieValue = request.cookies[SESSION_COOKIE];
+    const cookieValue = readSessionCookie(request);
     if (!cookieValue) return;
     request.sessionCookie = cookieValue;
     const session = await resolveSession(context, context.db, cookieValue);

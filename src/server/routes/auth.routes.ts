@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
@@ -9,7 +9,7 @@ import { completeSecondFactor, signIn } from '../../domain/auth/signin.service.j
 import { findUserById } from '../../domain/users/user.repository.js';
 import { presentUser } from '../../domain/users/user.js';
 import { AppError } from '../../shared/errors.js';
-import { SESSION_COOKIE } from '../plugins/authentication.js';
+import { clearSessionCookie, setSessionCookie } from '../session-cookie.js';
 import { Email, Ok, Password, SessionState, errors } from '../schemas.js';
 import { committedOutcome, inTransaction } from '../transaction.js';
 import type { SessionRow } from '../../domain/auth/session.service.js';
@@ -22,14 +22,6 @@ export async function authRoutes(fastify: FastifyInstance, context: AppContext):
 
   const sessionBody = (session: SessionRow, user: UserRow) => ({ stage: session.stage, csrfToken: session.csrf_token, user: presentUser(user) });
 
-  const setCookie = (request: FastifyRequest, reply: FastifyReply, value: string) =>
-    reply.setCookie(SESSION_COOKIE, value, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: request.protocol === 'https',
-      maxAge: context.config.sessionAbsoluteHours * 3600,
-    });
 
   app.get(
     '/session',
@@ -57,7 +49,7 @@ export async function authRoutes(fastify: FastifyInstance, context: AppContext):
       const { session, cookieValue, user } = await committedOutcome(context, (trx) =>
         signIn(context, trx, { ...request.body, ip: request.ip, userAgent: request.headers['user-agent'], replacing: request.sessionCookie }),
       );
-      setCookie(request, reply, cookieValue);
+      setSessionCookie(request, reply, cookieValue, context.config.sessionAbsoluteHours * 3600);
       return sessionBody(session, user);
     },
   );
@@ -93,7 +85,7 @@ export async function authRoutes(fastify: FastifyInstance, context: AppContext):
           if (actor && request.session) await recordAudit(context, trx, actor, { action: 'auth.signout', objectType: 'session', objectId: request.session.id });
         });
       }
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      clearSessionCookie(request, reply);
       return reply.status(204).send(null);
     },
   );
