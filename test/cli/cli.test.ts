@@ -152,8 +152,17 @@ describe.each(DIALECTS)('cvdesk CLI on %s', (engine) => {
   it('fills a demonstration organisation, once', async () => {
     const run = await cli(['demo', '--json']);
     expect(run.code, run.err).toBe(0);
-    const { accounts } = JSON.parse(run.out) as { accounts: { email: string; roles: string[]; totpSecret?: string }[] };
+    const { accounts, programs } = JSON.parse(run.out) as { accounts: { email: string; roles: string[]; totpSecret?: string }[]; programs: string[] };
     expect(accounts.map((a) => a.roles[0])).toEqual(expect.arrayContaining(['lead', 'triager', 'cna', 'auditor', 'reporter']));
+    expect(programs).toEqual(['acme-bounty', 'acme-vdp']);
+    const context = await createContext(environment.config);
+    try {
+      const states = (await context.db.selectFrom('reports').select('state').execute()).map((r) => r.state);
+      expect(new Set(states)).toEqual(new Set(['new', 'triaged', 'needs_more_info', 'duplicate', 'spam', 'disclosed']));
+      expect(await context.db.selectFrom('rewards').select('id').execute()).toHaveLength(1);
+    } finally {
+      await context.close();
+    }
     expect(accounts.filter((a) => a.roles.includes('lead')).every((a) => a.totpSecret)).toBe(true);
     expect((await cli(['demo'])).out).toContain('exists already');
   });
