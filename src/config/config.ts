@@ -25,7 +25,11 @@ export interface Config {
   readonly authRateLimitPerMinute: number;
   /** Reports and replies one account (or address) may send per minute. */
   readonly submissionRateLimitPerMinute: number;
-  readonly trustProxy: boolean;
+  /**
+   * Which proxies' X-Forwarded-* headers to believe: false (none), a number of hops, or a list
+   * of proxy addresses/CIDRs. Never "all": any client could then choose its own address.
+   */
+  readonly trustProxy: false | number | string[];
   readonly tlsCertFile: string | undefined;
   readonly tlsKeyFile: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -41,6 +45,17 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** Let webhooks use plain http and reach private, loopback and other non-public addresses (tests, closed networks). */
   readonly webhookAllowPrivate: boolean;
+  /** Largest armoured OpenPGP message a sealed incident (or one follow-up message) may be. */
+  readonly incidentMaxBytes: number;
+  /** Receipt checks per client address per minute, and across all clients per minute. */
+  readonly incidentReceiptRateLimitPerMinute: number;
+  readonly incidentReceiptGlobalPerMinute: number;
+  /** The SMTP intake listener: off unless a port is given. */
+  readonly mailIntakePort: number | undefined;
+  readonly mailIntakeHost: string;
+  readonly mailIntakeMaxBytes: number;
+  /** Messages one client address may deliver per minute. */
+  readonly mailIntakeRatePerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +102,19 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+function trustProxy(raw: string | undefined): false | number | string[] {
+  if (raw === undefined || raw === '' || /^(0|false|no|off)$/i.test(raw)) return false;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  if (/^(1|true|yes|on)$/i.test(raw)) {
+    throw new ConfigError('TRUST_PROXY', 'give the number of proxies in front (e.g. 1) or their addresses (e.g. 10.0.0.5,10.0.1.0/24), not true: trusting every X-Forwarded-For lets clients pick their own address');
+  }
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!/^[0-9a-f:.]+(\/\d{1,3})?$/i.test(entry)) throw new ConfigError('TRUST_PROXY', `"${entry}" is not an IP address or CIDR range`);
+  }
+  return entries;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -128,7 +156,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 1024 * 1024 * 1024),
     authRateLimitPerMinute: integer(env, 'AUTH_RATE_LIMIT_PER_MINUTE', 20, 1, 100_000),
     submissionRateLimitPerMinute: integer(env, 'SUBMISSION_RATE_LIMIT_PER_MINUTE', 30, 1, 10_000_000),
-    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env.TRUST_PROXY),
     tlsCertFile,
     tlsKeyFile,
     logLevel,
@@ -140,6 +168,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     adminEmail: env.CVDESK_ADMIN_EMAIL || 'admin@cvdesk.local',
     attachmentMaxBytes: integer(env, 'ATTACHMENT_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     attachmentMaxCount: integer(env, 'ATTACHMENT_MAX_COUNT', 10, 0, 100),
+    incidentMaxBytes: integer(env, 'INCIDENT_MAX_BYTES', 10 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    incidentReceiptRateLimitPerMinute: integer(env, 'INCIDENT_RECEIPT_RATE_LIMIT_PER_MINUTE', 10, 1, 100_000),
+    incidentReceiptGlobalPerMinute: integer(env, 'INCIDENT_RECEIPT_GLOBAL_PER_MINUTE', 120, 1, 1_000_000),
+    mailIntakePort: env.MAIL_INTAKE_PORT ? integer(env, 'MAIL_INTAKE_PORT', 0, 0, 65535) : undefined,
+    mailIntakeHost: env.MAIL_INTAKE_HOST || host,
+    mailIntakeMaxBytes: integer(env, 'MAIL_INTAKE_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    mailIntakeRatePerMinute: integer(env, 'MAIL_INTAKE_RATE_PER_MINUTE', 30, 1, 100_000),
     ...overrides,
   });
 }

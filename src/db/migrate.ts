@@ -6,6 +6,8 @@ import * as attachments from './migrations/20261127_0310_attachments.js';
 import * as slaRetestDisclosure from './migrations/20261127_0320_sla_retest_disclosure.js';
 import * as notificationsWebhooks from './migrations/20261127_0400_notifications_webhooks.js';
 import * as rewardsReputation from './migrations/20261127_0500_rewards_reputation.js';
+import * as incidents from './migrations/20261127_0600_incidents.js';
+import * as disclosureSnapshot from './migrations/20261128_0100_disclosure_snapshot.js';
 
 /** Every migration, in order. Listed statically so the compiled server needs no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +18,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261127_0320_sla_retest_disclosure': slaRetestDisclosure,
   '20261127_0400_notifications_webhooks': notificationsWebhooks,
   '20261127_0500_rewards_reputation': rewardsReputation,
+  '20261127_0600_incidents': incidents,
+  '20261128_0100_disclosure_snapshot': disclosureSnapshot,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

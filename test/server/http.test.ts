@@ -115,3 +115,52 @@ describe.each(DIALECTS)('HTTP hardening on %s', (engine) => {
     expect(res.body).not.toContain('<script');
   });
 });
+
+describe.each(DIALECTS)('request logs on %s', (engine) => {
+  it('never record query strings, which may carry link tokens', async () => {
+    const { createTestContext } = await import('../helpers/databases.js');
+    const { buildApp } = await import('../../src/server/app.js');
+    const context = await createTestContext(engine, { RUN_JOBS: 'false', LOG_LEVEL: 'trace' });
+    const lines: string[] = [];
+    const app = await buildApp(context, { logStream: { write: (line: string) => lines.push(line) } });
+    try {
+      await app.inject({ method: 'GET', url: '/reset-password?token=SECRET-LINK-TOKEN&setup=1' });
+      await app.inject({ method: 'POST', url: '/api/v1/auth/verify-email?token=SECRET-LINK-TOKEN', payload: { token: 'SECRET-BODY-TOKEN' } });
+      expect(lines.length).toBeGreaterThan(2);
+      expect(lines.join('\n')).not.toContain('SECRET-LINK-TOKEN');
+      expect(lines.join('\n')).not.toContain('SECRET-BODY-TOKEN');
+      expect(lines.join('\n')).toContain('/reset-password');
+    } finally {
+      await app.close();
+      await context.close();
+    }
+  });
+});
+
+describe('proxy trust', () => {
+  it('refuses TRUST_PROXY=true and takes hop counts or addresses', async () => {
+    const { loadConfig } = await import('../../src/config/config.js');
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow('TRUST_PROXY: give the number of proxies');
+    expect(() => loadConfig({ TRUST_PROXY: 'proxy.example' })).toThrow('not an IP address or CIDR range');
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 10.0.1.0/24' }).trustProxy).toEqual(['10.0.0.5', '10.0.1.0/24']);
+  });
+
+  it('behind a proxy, forged X-Forwarded-For neither opens /metrics nor escapes rate limits', async () => {
+    const t = await buildTestApp('sqlite', { TRUST_PROXY: '127.0.0.1', AUTH_RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const forged = await t.request({ method: 'GET', url: '/metrics', headers: { 'x-forwarded-for': '127.0.0.1' }, remoteAddress: '203.0.113.9' });
+      expect(forged.statusCode).toBe(403);
+      const viaProxy = await t.request({ method: 'GET', url: '/metrics', remoteAddress: '127.0.0.1' });
+      expect(viaProxy.statusCode).toBe(403);
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await t.request({ method: 'POST', url: '/api/v1/auth/password-reset', payload: { email: 'a@example.org' }, remoteAddress: '203.0.113.9', headers: { 'x-forwarded-for': `198.51.100.${i}` } });
+        statuses.push(res.statusCode);
+      }
+      expect(statuses).toContain(429);
+    } finally {
+      await t.close();
+    }
+  });
+});

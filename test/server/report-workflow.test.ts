@@ -89,6 +89,14 @@ describe.each(DIALECTS)('report workflow on %s', (engine) => {
     expect(redacted.statusCode, redacted.body).toBe(200);
     expect((await t.request({ method: 'PATCH', url: `/api/v1/reports/${report.id}/disclosure`, token: reporter.token, payload: { summary: 'x' } })).statusCode).toBe(403);
     expect((await t.request({ method: 'GET', url: `/api/v1/disclosed/${report.id}` })).statusCode).toBe(404);
+    const timeline = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}/timeline`, token: triager.token })).json().items as { id: string; kind: string; body: { markdown: string } | null }[];
+    const thanks = timeline.find((e) => e.body?.markdown === 'Thanks for the clear report.')!;
+    const closing = timeline.find((e) => e.kind === 'state_change' && e.body?.markdown === 'Fixed')!;
+    const redactions = await t.request({ method: 'PATCH', url: `/api/v1/reports/${report.id}/disclosure`, token: triager.token, payload: { timelineRedactions: { [closing.id]: 'Fixed (details withheld)' } } });
+    expect(redactions.json().timelineRedactions).toEqual({ [closing.id]: 'Fixed (details withheld)' });
+    const notPublic = await t.request({ method: 'PATCH', url: `/api/v1/reports/${report.id}/disclosure`, token: triager.token, payload: { timelineRedactions: { '00000000-0000-4000-8000-000000000000': null } } });
+    expect(notPublic.statusCode).toBe(400);
+    expect(thanks).toBeDefined();
     const agreed = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/disclosure`, token: triager.token });
     expect(agreed.json().publishedAt).toEqual(expect.any(String));
     const page = await t.request({ method: 'GET', url: `/api/v1/disclosed/${report.id}` });
@@ -96,6 +104,13 @@ describe.each(DIALECTS)('report workflow on %s', (engine) => {
     expect(page.json()).toMatchObject({ title: 'IDOR on /invoices/:id', description: { markdown: 'Any user could read [redacted] by id.' } });
     expect(page.body).not.toContain('INTERNAL-ONLY');
     expect(page.body).toContain('Thanks for the clear report.');
+    expect(page.body).toContain('Fixed (details withheld)');
+    expect(page.json().timeline.find((e: { kind: string; data: object }) => e.kind === 'state_change').data).toEqual({ from: 'new', to: 'triaged' });
+    // The public record is frozen: nothing said afterwards becomes public, and replies are closed.
+    const late = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/comments`, token: reporter.token, payload: { body: 'visit https://phish.example' } });
+    expect(late.statusCode).toBe(409);
+    await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/comments`, token: triager.token, payload: { body: 'LATE-NOTE', internal: true } });
+    expect((await t.request({ method: 'GET', url: `/api/v1/disclosed/${report.id}` })).body).not.toContain('LATE-NOTE');
     const list = (await t.request({ method: 'GET', url: `/api/v1/disclosed?program=${program.slug}` })).json();
     expect(list.items.map((i: { id: string }) => i.id)).toEqual([report.id]);
     expect((await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}`, token: reporter.token })).json().state).toBe('disclosed');

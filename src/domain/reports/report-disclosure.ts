@@ -60,6 +60,8 @@ export async function requestDisclosure(context: AppContext, trx: Executor, acto
       steps: null,
       impact: null,
       published_at: null,
+      timeline: null,
+      timeline_redactions: null,
     };
     await trx.insertInto('report_disclosures').values(row).execute();
   }
@@ -89,6 +91,8 @@ export interface DisclosureText {
   description?: string | null | undefined;
   steps?: string | null | undefined;
   impact?: string | null | undefined;
+  /** Per public timeline entry (by event id): replacement text, or null to show the entry without its text. */
+  timelineRedactions?: Record<string, string | null> | undefined;
 }
 
 /** Staff write the public summary and redact the report's text before it is published. */
@@ -102,6 +106,13 @@ export async function editDisclosure(context: AppContext, trx: Executor, actor: 
     if (typeof value === 'string' && value.length > REPORT_LIMITS.text) throw invalid(`/${field}`, `must be at most ${REPORT_LIMITS.text} characters`);
   }
   if (text.title !== undefined && !text.title.trim()) throw invalid('/title', 'must not be empty');
+  if (text.timelineRedactions) {
+    const ids = new Set((await findEvents(trx, id, false)).map((e) => e.id));
+    for (const [eventId, replacement] of Object.entries(text.timelineRedactions)) {
+      if (!ids.has(eventId)) throw invalid(`/timelineRedactions/${eventId}`, 'is not a public event of this report');
+      if (replacement !== null && replacement.length > REPORT_LIMITS.comment) throw invalid(`/timelineRedactions/${eventId}`, `must be at most ${REPORT_LIMITS.comment} characters`);
+    }
+  }
   const changes = {
     ...(text.title !== undefined ? { title: text.title.trim() } : {}),
     ...(text.summary !== undefined ? { summary: text.summary } : {}),
@@ -109,6 +120,9 @@ export async function editDisclosure(context: AppContext, trx: Executor, actor: 
     ...(text.description !== undefined ? { description: text.description } : {}),
     ...(text.steps !== undefined ? { steps: text.steps } : {}),
     ...(text.impact !== undefined ? { impact: text.impact } : {}),
+    ...(text.timelineRedactions !== undefined
+      ? { timeline_redactions: JSON.stringify({ ...(row.timeline_redactions ? (JSON.parse(row.timeline_redactions) as Record<string, string | null>) : {}), ...text.timelineRedactions }) }
+      : {}),
   };
   await trx.updateTable('report_disclosures').set(changes).where('report_id', '=', id).execute();
   await recordAudit(context, trx, actor, { action: 'report.disclosure_edited', objectType: 'report', objectId: id, data: { fields: Object.keys(changes) } });
@@ -121,12 +135,46 @@ async function publishDisclosure(context: AppContext, trx: Executor, actor: Acto
     return row;
   }
   const now = iso(context.clock.now());
-  await trx.updateTable('report_disclosures').set({ published_at: now }).where('report_id', '=', report.id).execute();
+  const timeline = JSON.stringify(await publicTimelineSnapshot(trx, report.id, row));
+  await trx.updateTable('report_disclosures').set({ published_at: now, timeline }).where('report_id', '=', report.id).execute();
   await trx.updateTable('reports').set({ state: 'disclosed', updated_at: now }).where('id', '=', report.id).execute();
   await insertEvent(trx, { report_id: report.id, kind: 'state_change', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify({ from: 'resolved', to: 'disclosed' }), created_at: now });
   await recordAudit(context, trx, actor, { action: 'report.disclosed', objectType: 'report', objectId: report.id, data: { level: row.level } });
   await publishReportEvent(context, trx, actor, { type: 'report.state_changed', report: { ...report, state: 'disclosed', updated_at: now }, from: 'resolved', to: 'disclosed', reason: null });
-  return { ...row, published_at: now };
+  return { ...row, published_at: now, timeline };
+}
+
+export interface PublicTimelineEntry {
+  kind: string;
+  createdAt: string;
+  /** Markdown, after staff's redactions; null when there is no text or it was withheld. */
+  body: string | null;
+  /** Only what is safe to publish: the states of a state change. */
+  data: { from?: string; to?: string };
+}
+
+/** Event kinds that appear in a disclosure; rewards, assignments and the like stay private. */
+const PUBLIC_KINDS = new Set(['submitted', 'comment', 'state_change', 'severity_change', 'retest', 'disclosure']);
+
+/**
+ * The public timeline, frozen at publication: public events only, staff's per-entry redactions
+ * applied, event data reduced to state names. Limited disclosures carry no text at all.
+ */
+async function publicTimelineSnapshot(db: Executor, reportId: string, row: DisclosureRow): Promise<PublicTimelineEntry[]> {
+  const redactions = row.timeline_redactions ? (JSON.parse(row.timeline_redactions) as Record<string, string | null>) : {};
+  const events = await findEvents(db, reportId, false);
+  return events
+    .filter((event) => PUBLIC_KINDS.has(event.kind))
+    .map((event) => {
+      const data = JSON.parse(event.data) as { from?: unknown; to?: unknown };
+      const body = row.level === 'full' ? (event.id in redactions ? redactions[event.id]! : event.body) : null;
+      return {
+        kind: event.kind,
+        createdAt: event.created_at,
+        body,
+        data: event.kind === 'state_change' && typeof data.from === 'string' && typeof data.to === 'string' ? { from: data.from, to: data.to } : {},
+      };
+    });
 }
 
 /** Open-mode disclosures whose delay has passed (and limited ones now summarised): published by the hourly task. */
@@ -178,7 +226,7 @@ export async function publicDisclosure(db: Executor, id: string): Promise<Public
   // An invite-only programme's reports are never public, whatever their disclosure state.
   if (program.visibility !== 'public') throw notFound('Disclosed report');
   const full = row.level === 'full';
-  const events = await findEvents(db, id, false);
+  const timeline = JSON.parse(row.timeline ?? '[]') as PublicTimelineEntry[];
   return {
     id,
     program: { slug: program.slug, name: program.name },
@@ -194,7 +242,7 @@ export async function publicDisclosure(db: Executor, id: string): Promise<Public
     submittedAt: report.created_at,
     resolvedAt: report.resolved_at,
     disclosedAt: row.published_at,
-    timeline: events.map((e) => ({ kind: e.kind, createdAt: e.created_at, body: full ? rendered(e.body) : null, data: JSON.parse(e.data) as unknown })),
+    timeline: timeline.map((entry) => ({ kind: entry.kind, createdAt: entry.createdAt, body: rendered(entry.body), data: entry.data })),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Executor } from '../../db/dialect.js';
 import { actorId, type Actor } from '../auth/actor.js';
 import { emitWebhookEvent, reportWebhookData } from '../webhooks/webhook.service.js';
 import { notifyAssignee, notifyReporter, notifyStaff } from './report-notifications.js';
+import { relayToMailSender } from '../incidents/mail-intake-replies.js';
 import type { ReportRow } from './report.js';
 
 /**
@@ -49,12 +50,15 @@ export async function publishReportEvent(context: AppContext, trx: Executor, act
       break;
     case 'report.state_changed':
       await notifyReporter(context, trx, actor, 'state_changed', report, `Your report is now ${readable(event.to)}`, event.reason ?? '');
+      // Reports that came in as plain mail (SMTP intake): the sender hears it by mail.
+      await relayToMailSender(context, trx, report, `Your report is now ${readable(event.to)}`, event.reason ?? '');
       await emitWebhookEvent(context, trx, 'report.state_changed', withReport({ from: event.from, to: event.to, reason: event.reason }));
       break;
     case 'report.comment_added':
       // An internal note goes nowhere: not to the reporter, not by mail, not to webhooks.
       if (event.internal) break;
       if (event.byStaff) await notifyReporter(context, trx, actor, 'reply', report, 'New reply on your report', event.body);
+      if (event.byStaff) await relayToMailSender(context, trx, report, 'The security team replied to your report', event.body);
       else await notifyStaff(context, trx, 'reporter_reply', report, event.body, { except: actorId(actor) });
       await emitWebhookEvent(context, trx, 'report.comment_added', withReport({ comment: { id: event.eventId, body: event.body, byStaff: event.byStaff, authorId: actorId(actor) } }));
       break;

@@ -13,14 +13,16 @@ export function findAsset(db: Executor, id: string | null): Promise<AssetSummary
   return db.selectFrom('program_assets').select(['id', 'identifier', 'kind', 'tier', 'in_scope']).where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertEvent(db: Executor, event: Omit<Insertable<ReportEventTable>, 'id'>): Promise<ReportEventRow> {
-  const row = { id: newId(), ...event } as ReportEventRow;
+export async function insertEvent(db: Executor, event: Omit<Insertable<ReportEventTable>, 'id' | 'seq'>): Promise<ReportEventRow> {
+  // Two writers racing on one report (PostgreSQL) may take the same number; they then sort by time.
+  const last = await db.selectFrom('report_events').select((eb) => eb.fn.max('seq').as('seq')).where('report_id', '=', event.report_id).executeTakeFirst();
+  const row = { id: newId(), seq: Number(last?.seq ?? 0) + 1, ...event } as ReportEventRow;
   await db.insertInto('report_events').values(row).execute();
   return row;
 }
 
 export function findEvents(db: Executor, reportId: string, includeInternal: boolean): Promise<ReportEventRow[]> {
-  let query = db.selectFrom('report_events').selectAll().where('report_id', '=', reportId).orderBy('created_at').orderBy('id');
+  let query = db.selectFrom('report_events').selectAll().where('report_id', '=', reportId).orderBy('seq').orderBy('created_at').orderBy('id');
   if (!includeInternal) query = query.where('internal', '=', 0);
   return query.execute();
 }

@@ -238,6 +238,7 @@ export interface CommentInput {
 export async function addComment(context: AppContext, trx: Executor, actor: Actor, id: string, input: CommentInput): Promise<ReportEventRow> {
   const report = await getReportRow(trx, actor, id);
   assertCanComment(actor, report, input.internal, await isReportCollaborator(trx, actor, report));
+  if (report.state === 'disclosed' && !input.internal) throw new AppError('conflict', 'This report is disclosed: its public record is closed. Staff can still add internal notes.');
   const body = requireText(input.body, '/body', REPORT_LIMITS.comment);
   const now = iso(context.clock.now());
   const event = await insertEvent(trx, {

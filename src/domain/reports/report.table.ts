@@ -64,11 +64,17 @@ export interface ReportDisclosureTable {
   steps: string | null;
   impact: string | null;
   published_at: string | null;
+  /** JSON PublicTimelineEntry[]: the public timeline frozen at publication, redactions applied. */
+  timeline: string | null;
+  /** JSON { [eventId]: string | null }: staff's replacement text for a timeline entry (null hides its text). */
+  timeline_redactions: string | null;
 }
 
 export interface ReportEventTable {
   id: string;
   report_id: string;
+  /** 1, 2, 3… within the report: the timeline's order. */
+  seq: number | null;
   kind: 'submitted' | 'comment' | 'internal_note' | 'state_change' | 'severity_change' | 'assignment' | 'labels' | 'priority' | 'retest' | 'disclosure' | 'reward';
   internal: number;
   author_id: string | null;

@@ -52,7 +52,9 @@ export async function healthRoutes(fastify: FastifyInstance, context: AppContext
     async (request, reply) => {
       const token = context.config.metricsToken;
       const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-      if (!isLoopback(request.ip) && !(token && presented && safeEqual(presented, token))) {
+      // Behind a proxy every request arrives from the proxy (often loopback), so only the token counts there.
+      const directLoopback = context.config.trustProxy === false && isLoopback(request.socket.remoteAddress ?? '');
+      if (!directLoopback && !(token && presented && safeEqual(presented, token))) {
         throw forbidden('Metrics are served to loopback clients, or with the METRICS_TOKEN bearer token');
       }
       reply.header('content-type', registry.contentType);

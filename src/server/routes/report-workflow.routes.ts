@@ -31,6 +31,7 @@ const Disclosure = Type.Object({
   steps: Nullable(Type.String()),
   impact: Nullable(Type.String()),
   publishedAt: Nullable(Type.String()),
+  timelineRedactions: Type.Record(Type.String(), Nullable(Type.String())),
 });
 const presentDisclosure = (row: DisclosureRow) => ({
   reportId: row.report_id,
@@ -46,6 +47,7 @@ const presentDisclosure = (row: DisclosureRow) => ({
   steps: row.steps,
   impact: row.impact,
   publishedAt: row.published_at,
+  timelineRedactions: row.timeline_redactions ? (JSON.parse(row.timeline_redactions) as Record<string, string | null>) : {},
 });
 const Ack = Type.Object({ id: Id, state: Type.String(), retestState: Nullable(Type.String()) });
 const HoursStat = Type.Object({ median: Nullable(Type.Number()), p90: Nullable(Type.Number()) });
@@ -132,6 +134,12 @@ export async function reportWorkflowRoutes(fastify: FastifyInstance, context: Ap
             description: Type.Optional(Nullable(Type.String({ maxLength: REPORT_LIMITS.text }))),
             steps: Type.Optional(Nullable(Type.String({ maxLength: REPORT_LIMITS.text }))),
             impact: Type.Optional(Nullable(Type.String({ maxLength: REPORT_LIMITS.impact }))),
+            timelineRedactions: Type.Optional(
+              Type.Record(Type.String({ format: 'uuid' }), Nullable(Type.String({ maxLength: REPORT_LIMITS.comment })), {
+                description: 'Per public timeline entry: replacement text, or null to publish the entry without its text',
+                maxProperties: 1000,
+              }),
+            ),
           },
           { additionalProperties: false, minProperties: 1 },
         ),
