@@ -39,6 +39,8 @@ export interface Config {
   /** Largest attachment accepted, and how many one report may carry. */
   readonly attachmentMaxBytes: number;
   readonly attachmentMaxCount: number;
+  /** Bytes of attachments one account may hold in all (staff are not limited). */
+  readonly attachmentQuotaBytes: number;
   /** The first administrator's email, made on first start with an empty database. */
   readonly adminEmail: string;
   /** Bearer token that lets non-loopback clients read /metrics; unset means loopback only. */
@@ -168,6 +170,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     adminEmail: env.CVDESK_ADMIN_EMAIL || 'admin@cvdesk.local',
     attachmentMaxBytes: integer(env, 'ATTACHMENT_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     attachmentMaxCount: integer(env, 'ATTACHMENT_MAX_COUNT', 10, 0, 100),
+    attachmentQuotaBytes: integer(env, 'ATTACHMENT_QUOTA_BYTES', 1024 * 1024 * 1024, 1024, 1024 ** 4),
     incidentMaxBytes: integer(env, 'INCIDENT_MAX_BYTES', 10 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     incidentReceiptRateLimitPerMinute: integer(env, 'INCIDENT_RECEIPT_RATE_LIMIT_PER_MINUTE', 10, 1, 100_000),
     incidentReceiptGlobalPerMinute: integer(env, 'INCIDENT_RECEIPT_GLOBAL_PER_MINUTE', 120, 1, 1_000_000),

@@ -29,3 +29,12 @@ export function containsText(engine: Engine, column: string, needle: string): Ra
   const operator = sql.raw(engine === 'postgres' ? 'ilike' : 'like');
   return sql<boolean>`${sql.ref(column)} ${operator} ${pattern} escape '\\'`;
 }
+
+/**
+ * Adds FOR UPDATE on PostgreSQL, so concurrent transactions reading the same row (a sign-in
+ * counting failures, a one-time secret being spent) take turns. SQLite has one writer at a time
+ * already and no FOR UPDATE.
+ */
+export function forUpdate<Q extends { forUpdate(): Q }>(query: Q, engine: Engine): Q {
+  return engine === 'postgres' ? query.forUpdate() : query;
+}

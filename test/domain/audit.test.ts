@@ -78,3 +78,23 @@ describe.each(DIALECTS)('audit chain on %s', (engine) => {
     expect(verdict.firstBad).toMatchObject({ seq: 4, reason: expect.stringContaining('link') });
   });
 });
+
+describe('audit log readers', () => {
+  it('masks addresses and hides client IPs from staff who do not administer accounts', async () => {
+    const { buildTestApp } = await import('../helpers/app.js');
+    const { buildUser } = await import('../helpers/factories.js');
+    const t = await buildTestApp('sqlite');
+    try {
+      const triager = await buildUser(t.context, { roles: ['triager'] });
+      const lead = await buildUser(t.context, { roles: ['lead'] });
+      await buildUser(t.context, { email: 'secret.person@example.org' });
+      const asTriager = await t.request({ method: 'GET', url: '/api/v1/audit?action=user.created', token: triager.token });
+      expect(asTriager.body).not.toContain('secret.person@example.org');
+      expect(asTriager.body).toContain('s…@example.org');
+      const asLead = await t.request({ method: 'GET', url: '/api/v1/audit?action=user.created', token: lead.token });
+      expect(asLead.body).toContain('secret.person@example.org');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -97,6 +97,21 @@ describe.each(DIALECTS)('attachments on %s', (engine) => {
     expect(tooMany.json().error.details[0].field).toBe('/attachments');
   });
 
+  it('holds each reporter to a storage allowance', async () => {
+    const t2 = await buildTestApp(engine, { ATTACHMENT_MAX_BYTES: '4096', ATTACHMENT_QUOTA_BYTES: '6000' });
+    try {
+      const someone = await buildUser(t2.context);
+      const up = (n: number) => t2.request({ method: 'POST', url: '/api/v1/attachments', token: someone.token, ...multipart(`${n}.txt`, Buffer.alloc(2500, 'a')) });
+      expect((await up(1)).statusCode).toBe(201);
+      expect((await up(2)).statusCode).toBe(201);
+      const third = await up(3);
+      expect(third.statusCode).toBe(413);
+      expect(third.json().error.message).toContain('storage allowance');
+    } finally {
+      await t2.close();
+    }
+  });
+
   it('refuses a request that is not multipart', async () => {
     const res = await t.request({ method: 'POST', url: '/api/v1/attachments', token: reporter.token, payload: { file: 'x' } });
     expect(res.statusCode).toBe(415);

@@ -250,3 +250,50 @@ describe.each(DIALECTS)('session lifetime on %s', (engine) => {
     expect(actions).toEqual(expect.arrayContaining(['auth.signin', 'auth.signout']));
   });
 });
+
+describe.each(DIALECTS)('no account enumeration on %s', (engine) => {
+  let t: TestApp;
+  const clock = testClock();
+  beforeAll(async () => {
+    t = await buildTestApp(engine, { AUTH_RATE_LIMIT_PER_MINUTE: '1000' }, clock);
+  });
+  afterAll(async () => t?.close());
+
+  it('locks an unknown address exactly as it locks an account', async () => {
+    const user = await buildUser(t.context);
+    const attempt = (email: string) => t.request({ method: 'POST', url: '/api/v1/auth/signin', payload: { email, password: 'wrong password here' } });
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      known.push((await attempt(user.row.email)).statusCode);
+      unknown.push((await attempt(`nobody-${engine}@example.org`)).statusCode);
+    }
+    expect(unknown).toEqual(known);
+    expect(known.slice(-1)).toEqual([429]);
+  });
+
+  it('answers a bad name the same whether or not the address has an account', async () => {
+    const user = await buildUser(t.context);
+    const bad = (email: string) => t.request({ method: 'POST', url: '/api/v1/auth/signup', payload: { email, name: 'bad\u0007name', password: 'a long enough password' } });
+    expect((await bad(user.row.email)).statusCode).toBe((await bad(`new-${engine}@example.org`)).statusCode);
+  });
+
+  it('revokes tokens made as a reporter when the account becomes staff', async () => {
+    const lead = await buildUser(t.context, { roles: ['lead'] });
+    const reporter = await buildUser(t.context);
+    expect((await t.request({ method: 'GET', url: '/api/v1/me', token: reporter.token })).statusCode).toBe(200);
+    await t.request({ method: 'PATCH', url: `/api/v1/users/${reporter.row.id}`, token: lead.token, payload: { roles: ['triager'] } });
+    clock.advance(3000);
+    expect((await t.request({ method: 'GET', url: '/api/v1/me', token: reporter.token })).statusCode).toBe(401);
+  });
+
+  it('locks the account after wrong passwords behind a session too', async () => {
+    const user = await buildUser(t.context);
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      statuses.push((await t.request({ method: 'POST', url: '/api/v1/me/password', token: user.token, payload: { currentPassword: 'not it at all', newPassword: 'another long passphrase' } })).statusCode);
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+  });
+});

@@ -164,3 +164,21 @@ describe('proxy trust', () => {
     }
   });
 });
+
+describe.each(DIALECTS)('NUL characters on %s', (engine) => {
+  it('are refused with 400 naming the field, on every engine', async () => {
+    const t = await buildTestApp(engine);
+    try {
+      const lead = await buildUser(t.context, { roles: ['lead'] });
+      const signin = await t.request({ method: 'POST', url: '/api/v1/auth/signin', payload: { email: 'a\u0000@example.org', password: 'x' } });
+      expect(signin.statusCode).toBe(400);
+      expect(signin.json().error.details[0]).toMatchObject({ field: '/email', message: 'must not contain NUL characters' });
+      for (const url of ['/api/v1/programs/a%00b', '/api/v1/disclosed?program=a%00b', '/api/v1/users?q=%00', '/api/v1/audit?action=%00']) {
+        const res = await t.request({ method: 'GET', url, token: lead.token });
+        expect(res.statusCode, url).toBe(400);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});

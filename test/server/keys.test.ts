@@ -70,7 +70,9 @@ describe.each(DIALECTS)('OpenPGP keys on %s', (engine) => {
     expect(row.private_key).toContain('-----BEGIN PGP PRIVATE KEY BLOCK-----');
     const stored = await openpgp.readPrivateKey({ armoredKey: row.private_key });
     expect(stored.isDecrypted()).toBe(false);
-    expect(row.revocation_certificate).toContain('-----BEGIN PGP PUBLIC KEY BLOCK-----');
+    // The revocation certificate is sealed at rest; opened, it is an armoured key block.
+    expect(row.revocation_certificate).not.toContain('BEGIN PGP');
+    expect(t.context.secrets.open(row.revocation_certificate)).toContain('-----BEGIN PGP PUBLIC KEY BLOCK-----');
     expect(JSON.stringify(row)).not.toContain(PASSPHRASE);
     const audit = await t.context.db.selectFrom('audit_events').selectAll().where('action', '=', 'key.added').where('object_id', '=', row.id).execute();
     expect(audit).toHaveLength(1);

@@ -102,7 +102,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow('DATABASE_URL: must use postgres: or postgresql:');
     expect(() => loadConfig({ CVDESK_MASTER_KEY: 'short' })).toThrow('CVDESK_MASTER_KEY');
     expect(() => loadConfig({ TLS_CERT_FILE: '/x.pem' })).toThrow('TLS_KEY_FILE');
-    expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow('TRUST_PROXY: expected true or false');
+    expect(() => loadConfig({ TRUST_PROXY: 'maybe' })).toThrow('TRUST_PROXY: "maybe" is not an IP address or CIDR range');
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow('LOG_LEVEL');
     const config = loadConfig({}, { dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-')) });
     expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', publicUrl: 'http://localhost:8080', databaseUrl: undefined });

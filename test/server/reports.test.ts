@@ -221,3 +221,28 @@ describe.each(DIALECTS)('report form helpers on %s', (engine) => {
     expect(bad.json().error.message).toMatch(/PR/);
   });
 });
+
+describe.each(DIALECTS)('report timelines on %s', (engine) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp(engine);
+  });
+  afterAll(async () => t?.close());
+
+  it('names staff as the security team to reporters, and pages long timelines', async () => {
+    const program = await buildProgram(t.context);
+    const triager = await buildUser(t.context, { roles: ['triager'] });
+    const reporter = await buildUser(t.context);
+    const report = (await t.request({ method: 'POST', url: '/api/v1/reports', token: reporter.token, payload: { program: program.slug, title: 'Paged', description: 'x' } })).json();
+    for (let i = 0; i < 5; i++) await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/comments`, token: i % 2 ? reporter.token : triager.token, payload: { body: `message ${i}` } });
+    const first = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}/timeline?limit=4`, token: reporter.token })).json();
+    expect(first.items.map((e: { body: { markdown: string } | null }) => e.body?.markdown ?? null)).toEqual([null, 'message 0', 'message 1', 'message 2']);
+    expect(first.items.map((e: { authorLabel: string }) => e.authorLabel)).toEqual(['you', 'security team', 'you', 'security team']);
+    expect(JSON.stringify(first)).not.toContain(triager.row.email);
+    const second = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}/timeline?limit=4&after=${first.next}`, token: reporter.token })).json();
+    expect(second.items.map((e: { body: { markdown: string } }) => e.body.markdown)).toEqual(['message 3', 'message 4']);
+    expect(second.next).toBeNull();
+    const staff = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}/timeline`, token: triager.token })).json();
+    expect(staff.items[1].authorLabel).toBe(triager.row.email);
+  });
+});

@@ -9,11 +9,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('report_disclosures').addColumn('timeline_redactions', 'text').execute();
   // Events of one report in the order they were written, even within one millisecond.
   await db.schema.alterTable('report_events').addColumn('seq', 'integer').execute();
+  // Rendered once when written: reading a long timeline must not re-render every comment.
+  await db.schema.alterTable('report_events').addColumn('body_html', 'text').execute();
   await db.schema.createIndex('report_events_report_seq').on('report_events').columns(['report_id', 'seq']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('report_events_report_seq').execute();
+  await db.schema.alterTable('report_events').dropColumn('body_html').execute();
   await db.schema.alterTable('report_events').dropColumn('seq').execute();
   await db.schema.alterTable('report_disclosures').dropColumn('timeline_redactions').execute();
   await db.schema.alterTable('report_disclosures').dropColumn('timeline').execute();

@@ -55,11 +55,14 @@ export function fileSystemStore(root: string): AttachmentStore {
           done(null, chunk);
         },
       });
+      const sink = fs.createWriteStream(partial, { mode: 0o600, flags: 'wx' });
       try {
         // Written under a temporary name and renamed: a crash never leaves a half file under a real key.
-        await pipeline(source, meter, fs.createWriteStream(partial, { mode: 0o600, flags: 'wx' }));
+        await pipeline(source, meter, sink);
         fs.renameSync(partial, target);
       } catch (error) {
+        // The file is opened asynchronously: wait until the sink is closed, or it may appear after the removal.
+        if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
         fs.rmSync(partial, { force: true });
         source.resume();
         throw error;

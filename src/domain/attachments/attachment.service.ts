@@ -7,6 +7,7 @@ import { newId } from '../../shared/ids.js';
 import { addHours, iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { UserActor } from '../auth/actor.js';
+import { isStaff } from '../../shared/roles.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCanReadReport } from '../reports/report.policy.js';
 import { findReport } from '../reports/report.repository.js';
@@ -63,6 +64,12 @@ export async function uploadAttachment(context: AppContext, actor: UserActor, so
     return error;
   };
   if (stored.size === 0) throw await discard(invalid('/file', 'is empty'));
+  if (!isStaff(actor.roles)) {
+    const used = await context.db.selectFrom('attachments').select((eb) => eb.fn.sum<number>('size').as('bytes')).where('owner_id', '=', actor.userId).executeTakeFirst();
+    if (Number(used?.bytes ?? 0) + stored.size > context.config.attachmentQuotaBytes) {
+      throw await discard(new AppError('payload_too_large', `Your attachments would exceed your storage allowance of ${context.config.attachmentQuotaBytes} bytes`, [{ field: '/file', message: 'over your storage allowance' }]));
+    }
+  }
   const mediaType = await detectMediaType(stored.head);
   if (!mediaType) {
     throw await discard(new AppError('unsupported_media_type', 'This kind of file is not accepted: send images, PDF, video, archives, packet captures or plain text', [{ field: '/file', message: 'type not accepted' }]));
@@ -105,7 +112,9 @@ export async function attachToReport(context: AppContext, trx: Executor, actor: 
     if (row.report_id !== null) throw invalid(`/attachments/${index}`, 'is already attached to a report');
     if (row.expires_at !== null && context.clock.now() >= new Date(row.expires_at)) throw invalid(`/attachments/${index}`, 'has expired; upload it again');
   }
-  await trx.updateTable('attachments').set({ report_id: reportId, expires_at: null }).where('id', 'in', unique).execute();
+  // Claimed only while still pending: one upload named by two reports at once goes to one of them.
+  const claimed = await trx.updateTable('attachments').set({ report_id: reportId, expires_at: null }).where('id', 'in', unique).where('report_id', 'is', null).executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== unique.length) throw invalid('/attachments', 'an upload was attached to another report at the same time');
   return rows.map((row) => ({ ...row, report_id: reportId, expires_at: null }));
 }
 

@@ -12,3 +12,8 @@ export function assertCanExportAudit(actor: Actor): void {
   if (actor.kind === 'system') return;
   if (!hasRole(actor, 'lead', 'auditor')) throw forbidden('Only auditors and leads may export or verify the audit log');
 }
+
+/** Leads and auditors (and the operator) see addresses and client IPs; other staff see them masked. */
+export function canSeeFullAudit(actor: Actor): boolean {
+  return actor.kind === 'system' || hasRole(actor, 'lead', 'auditor');
+}

@@ -5,7 +5,7 @@ import { iso } from '../../shared/time.js';
 import { actorId, actorLabel, type Actor } from '../auth/actor.js';
 import { GENESIS_HASH, canonicalJson, hashAuditEvent } from './audit-hash.js';
 import { findAuditEvents, insertAuditEvent, lastAuditEvent, streamAuditEvents, type AuditEventRow, type AuditFilter } from './audit.repository.js';
-import { assertCanReadAudit } from './audit.policy.js';
+import { assertCanReadAudit, canSeeFullAudit } from './audit.policy.js';
 
 export interface AuditEntry {
   action: string;
@@ -69,11 +69,27 @@ export function presentAuditEvent(row: AuditEventRow): AuditEventView {
   };
 }
 
+const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
+
+/** `alice@example.org` → `a…@example.org`: enough to tell people apart, not to contact them. */
+export function maskEmails(text: string): string {
+  return text.replace(EMAIL, '$1…@$2');
+}
+
+/**
+ * Triagers and CNA publishers browse the log to follow the work, but do not administer accounts:
+ * they see addresses masked and no client IPs. Leads and auditors see everything.
+ */
+function redactForReader(view: AuditEventView): AuditEventView {
+  return { ...view, actorLabel: maskEmails(view.actorLabel), data: JSON.parse(maskEmails(JSON.stringify(view.data))) as unknown, ip: null };
+}
+
 export async function listAuditEvents(db: Executor, actor: Actor, filter: AuditFilter) {
   assertCanReadAudit(actor);
   const rows = await findAuditEvents(db, filter);
+  const full = canSeeFullAudit(actor);
   return {
-    items: rows.map(presentAuditEvent),
+    items: rows.map((row) => (full ? presentAuditEvent(row) : redactForReader(presentAuditEvent(row)))),
     nextBefore: rows.length === filter.limit ? rows[rows.length - 1]!.seq : null,
   };
 }

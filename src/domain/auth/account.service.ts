@@ -5,10 +5,12 @@ import { iso } from '../../shared/time.js';
 import { checkPasswordStrength, hashSecret, verifySecret } from '../../security/password.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { sendMail } from '../mail/mail.service.js';
-import { countUsers, findUserByEmail, findUserById, updateUser } from '../users/user.repository.js';
+import { countUsers, findUserByEmail, findUserById, findUserByIdForUpdate, updateUser } from '../users/user.repository.js';
+import { lockedOut, noteFailure } from './failures.js';
+import type { Outcome } from './signin.service.js';
 import { createAccount } from '../users/user.service.js';
 import { assertCanManageUsers } from '../users/user.policy.js';
-import { normaliseEmail, type UserRow } from '../users/user.js';
+import { normaliseEmail, normaliseName, type UserRow } from '../users/user.js';
 import { systemActor, type Actor, type UserActor } from './actor.js';
 import { consumeEmailToken, issueEmailToken } from './email-token.service.js';
 import { deleteUserSessions } from './session.service.js';
@@ -28,6 +30,8 @@ function link(context: AppContext, pathAndQuery: string): string {
  */
 export async function signUp(context: AppContext, trx: Executor, input: { email: string; name?: string | undefined; password: string; ip?: string | undefined }): Promise<void> {
   const email = normaliseEmail(input.email);
+  // Every check on the input comes before looking the address up, so errors cannot tell either.
+  normaliseName(input.name, email);
   checkPasswordStrength(input.password, '/password', email);
   const existing = await findUserByEmail(trx, email);
   if (existing) {
@@ -96,15 +100,20 @@ export async function completePasswordReset(context: AppContext, trx: Executor, 
   await recordAudit(context, trx, systemActor('password reset'), { action: 'user.password_reset', objectType: 'user', objectId: userId });
 }
 
-export async function changePassword(context: AppContext, trx: Executor, actor: UserActor, current: string, next: string): Promise<void> {
-  const user = (await findUserById(trx, actor.userId))!;
+/** Failures count towards the account's lock, as at sign-in: a stolen session is no password oracle. */
+export async function changePassword(context: AppContext, trx: Executor, actor: UserActor, current: string, next: string): Promise<Outcome<void>> {
+  const user = (await findUserByIdForUpdate(trx, context.engine, actor.userId))!;
+  const locked = lockedOut(context, user);
+  if (locked) return { ok: false, error: locked };
   if (user.password_hash === null || !(await verifySecret(user.password_hash, current))) {
-    throw new AppError('invalid_credentials', 'The current password is wrong', [{ field: '/currentPassword', message: 'wrong password' }]);
+    await noteFailure(context, trx, user, actor, 'auth.password_check_failed');
+    return { ok: false, error: new AppError('invalid_credentials', 'The current password is wrong', [{ field: '/currentPassword', message: 'wrong password' }]) };
   }
   checkPasswordStrength(next, '/newPassword', user.email);
   await updateUser(trx, user.id, { password_hash: await hashSecret(next), updated_at: iso(context.clock.now()) });
   await deleteUserSessions(trx, user.id, actor.sessionId);
   await recordAudit(context, trx, actor, { action: 'user.password_changed', objectType: 'user', objectId: user.id });
+  return { ok: true, value: undefined };
 }
 
 /** A single-use link with which a person without a password sets one (invited staff, the first admin). */

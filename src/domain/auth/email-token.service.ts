@@ -26,6 +26,8 @@ export async function consumeEmailToken(context: AppContext, trx: Executor, purp
   if (!row || row.used_at !== null) throw new AppError('token_invalid', 'This link is not valid or has already been used');
   const now = context.clock.now();
   if (now >= new Date(row.expires_at)) throw new AppError('link_expired', 'This link has expired; ask for a new one');
-  await trx.updateTable('email_tokens').set({ used_at: iso(now) }).where('id', '=', row.id).execute();
+  // Spent only if still unspent: two requests racing with one link cannot both pass.
+  const spent = await trx.updateTable('email_tokens').set({ used_at: iso(now) }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
+  if (Number(spent.numUpdatedRows) !== 1) throw new AppError('token_invalid', 'This link is not valid or has already been used');
   return row.user_id;
 }

@@ -5,15 +5,13 @@ import { isStaff } from '../../shared/roles.js';
 import { addMinutes, iso } from '../../shared/time.js';
 import { dummySecretHash, verifySecret } from '../../security/password.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { findUserByEmail, findUserById, updateUser } from '../users/user.repository.js';
+import { findUserByEmailForUpdate, findUserByIdForUpdate, updateUser } from '../users/user.repository.js';
+import { clearFailures, lockedOut, noteFailure, notePhantomFailure, phantomLock } from './failures.js';
 import { userRoles, type UserRow } from '../users/user.js';
 import type { Actor } from './actor.js';
 import { createSession, setSessionStage, type NewSession, type SessionRow, type SessionStage } from './session.service.js';
 import { verifySecondFactor } from './two-factor.service.js';
 
-/** Failures allowed before the account is locked; each further failure doubles the lock. */
-const FREE_FAILURES = 5;
-const MAX_LOCK_MINUTES = 60;
 
 export interface SignInInput {
   email: string;
@@ -30,10 +28,6 @@ export interface SignInInput {
  */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: AppError };
 
-function lockMinutes(failures: number): number {
-  return Math.min(MAX_LOCK_MINUTES, 2 ** (failures - FREE_FAILURES));
-}
-
 /** The stage a fresh password sign-in starts in: staff must use (or first set up) two-factor. */
 export function stageAfterPassword(user: UserRow): SessionStage {
   if (user.totp_enabled_at !== null) return 'mfa_pending';
@@ -45,33 +39,16 @@ function sessionActor(user: UserRow, ip: string | undefined): Actor {
   return { kind: 'user', userId: user.id, email: user.email, roles: userRoles(user), via: 'session', scopes: [], ip };
 }
 
-function lockedOut(context: AppContext, user: UserRow): AppError | undefined {
-  const now = context.clock.now();
-  if (!user.locked_until || now >= new Date(user.locked_until)) return undefined;
-  const seconds = Math.ceil((new Date(user.locked_until).getTime() - now.getTime()) / 1000);
-  return new AppError('account_locked', `Too many failed attempts; try again in ${seconds} seconds`, [], { 'retry-after': String(seconds) });
-}
-
-/** Counts a wrong password or code; past the free failures the account locks, longer each time. */
-async function noteFailure(context: AppContext, trx: Executor, user: UserRow, actor: Actor, action: string): Promise<void> {
-  const now = context.clock.now();
-  const failures = user.failed_signins + 1;
-  const lockedUntil = failures >= FREE_FAILURES ? iso(addMinutes(now, lockMinutes(failures))) : null;
-  await updateUser(trx, user.id, { failed_signins: failures, locked_until: lockedUntil, updated_at: iso(now) });
-  await recordAudit(context, trx, actor, {
-    action: lockedUntil ? 'auth.account_locked' : action,
-    objectType: 'user',
-    objectId: user.id,
-    data: { failures, ...(lockedUntil ? { lockedUntil } : {}) },
-  });
-}
-
 export async function signIn(context: AppContext, trx: Executor, input: SignInInput): Promise<Outcome<NewSession & { user: UserRow }>> {
   const wrong = { ok: false as const, error: new AppError('invalid_credentials', 'The email or password is wrong') };
-  const user = await findUserByEmail(trx, input.email.trim().toLowerCase());
+  const user = await findUserByEmailForUpdate(trx, context.engine, input.email.trim().toLowerCase());
   const now = context.clock.now();
   if (!user || user.password_hash === null) {
+    // An address with no account locks like one that has: the lock must not tell them apart.
+    const phantom = phantomLock(context, input.email);
+    if (phantom) return { ok: false, error: phantom };
     await verifySecret(await dummySecretHash(), input.password);
+    notePhantomFailure(context, input.email);
     return wrong;
   }
   const locked = lockedOut(context, user);
@@ -85,7 +62,7 @@ export async function signIn(context: AppContext, trx: Executor, input: SignInIn
   if (user.email_verified_at === null) {
     return { ok: false, error: new AppError('email_not_verified', 'Verify your email address first: follow the link we sent you') };
   }
-  await updateUser(trx, user.id, { failed_signins: 0, locked_until: null, updated_at: iso(now) });
+  await clearFailures(context, trx, user.id);
   const stage = stageAfterPassword(user);
   const created = await createSession(context, trx, user, stage, input);
   await recordAudit(context, trx, sessionActor(user, input.ip), {
@@ -103,7 +80,7 @@ export async function signIn(context: AppContext, trx: Executor, input: SignInIn
  */
 export async function completeSecondFactor(context: AppContext, trx: Executor, session: SessionRow, code: string): Promise<Outcome<UserRow>> {
   if (session.stage !== 'mfa_pending') return { ok: false, error: new AppError('conflict', 'This session is not waiting for a two-factor code') };
-  const user = await findUserById(trx, session.user_id);
+  const user = await findUserByIdForUpdate(trx, context.engine, session.user_id);
   if (!user) return { ok: false, error: new AppError('authentication_required', 'Sign in again') };
   const locked = lockedOut(context, user);
   if (locked) return { ok: false, error: locked };
@@ -113,7 +90,7 @@ export async function completeSecondFactor(context: AppContext, trx: Executor, s
     await noteFailure(context, trx, user, actor, 'auth.mfa_failed');
     return verdict;
   }
-  await updateUser(trx, user.id, { failed_signins: 0, locked_until: null, updated_at: iso(context.clock.now()) });
+  await clearFailures(context, trx, user.id);
   await setSessionStage(trx, session.id, 'full');
   await recordAudit(context, trx, actor, {
     action: 'auth.mfa_passed',

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import type { Executor } from '../../db/dialect.js';
+import type { Engine, Executor } from '../../db/dialect.js';
 import { AppError, forbidden } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { isStaff } from '../../shared/roles.js';
@@ -9,7 +9,8 @@ import { sha256 } from '../../security/random.js';
 import { verifySecret } from '../../security/password.js';
 import { randomBytes } from 'node:crypto';
 import { recordAudit } from '../audit/audit.service.js';
-import { findUserById, updateUser } from '../users/user.repository.js';
+import { findUserById, findUserByIdForUpdate, updateUser } from '../users/user.repository.js';
+import { clearFailures, lockedOut, noteFailure } from './failures.js';
 import { userRoles, type UserRow } from '../users/user.js';
 import type { UserActor } from './actor.js';
 import { setSessionStage } from './session.service.js';
@@ -17,8 +18,8 @@ import type { Outcome } from './signin.service.js';
 
 const RECOVERY_CODE_COUNT = 10;
 
-async function currentUser(trx: Executor, actor: UserActor): Promise<UserRow> {
-  const user = await findUserById(trx, actor.userId);
+async function currentUser(trx: Executor, actor: UserActor, engine?: Engine): Promise<UserRow> {
+  const user = engine ? await findUserByIdForUpdate(trx, engine, actor.userId) : await findUserById(trx, actor.userId);
   if (!user) throw new AppError('authentication_required', 'Sign in again');
   return user;
 }
@@ -81,8 +82,14 @@ export async function verifySecondFactor(context: AppContext, trx: Executor, use
   if (/^\d{6}$/.test(trimmed)) {
     const step = matchTotp(context.secrets.open(user.totp_secret), trimmed, context.clock.now(), user.totp_last_step);
     if (step === null) return wrong;
-    await updateUser(trx, user.id, { totp_last_step: step });
-    return { ok: true, value: 'totp' };
+    // Spend the step only if no one spent it (or a later one) meanwhile: a code works once.
+    const spent = await trx
+      .updateTable('users')
+      .set({ totp_last_step: step })
+      .where('id', '=', user.id)
+      .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+      .executeTakeFirst();
+    return Number(spent.numUpdatedRows) === 1 ? { ok: true, value: 'totp' } : wrong;
   }
   const spent = await trx
     .updateTable('recovery_codes')
@@ -95,23 +102,33 @@ export async function verifySecondFactor(context: AppContext, trx: Executor, use
 }
 
 export async function regenerateRecoveryCodes(context: AppContext, trx: Executor, actor: UserActor, code: string): Promise<Outcome<string[]>> {
-  const user = await currentUser(trx, actor);
+  const user = await currentUser(trx, actor, context.engine);
+  const locked = lockedOut(context, user);
+  if (locked) return { ok: false, error: locked };
   const verdict = await verifySecondFactor(context, trx, user, code);
-  if (!verdict.ok) return verdict;
+  if (!verdict.ok) {
+    await noteFailure(context, trx, user, actor, 'auth.mfa_failed');
+    return verdict;
+  }
+  await clearFailures(context, trx, user.id);
   const codes = await replaceRecoveryCodes(context, trx, user.id);
   await recordAudit(context, trx, actor, { action: 'user.recovery_codes_regenerated', objectType: 'user', objectId: user.id });
   return { ok: true, value: codes };
 }
 
 /** Reporters may turn two-factor off with their password; staff may not (it is mandatory). */
-export async function disableTotp(context: AppContext, trx: Executor, actor: UserActor, password: string): Promise<void> {
-  const user = await currentUser(trx, actor);
+export async function disableTotp(context: AppContext, trx: Executor, actor: UserActor, password: string): Promise<Outcome<void>> {
+  const user = await currentUser(trx, actor, context.engine);
   if (isStaff(userRoles(user))) throw forbidden('Two-factor authentication is mandatory for staff');
+  const locked = lockedOut(context, user);
+  if (locked) return { ok: false, error: locked };
   if (user.password_hash === null || !(await verifySecret(user.password_hash, password))) {
-    throw new AppError('invalid_credentials', 'The password is wrong', [{ field: '/password', message: 'wrong password' }]);
+    await noteFailure(context, trx, user, actor, 'auth.password_check_failed');
+    return { ok: false, error: new AppError('invalid_credentials', 'The password is wrong', [{ field: '/password', message: 'wrong password' }]) };
   }
   const now = iso(context.clock.now());
   await updateUser(trx, user.id, { totp_secret: null, totp_enabled_at: null, totp_last_step: null, updated_at: now });
   await trx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
   await recordAudit(context, trx, actor, { action: 'user.mfa_disabled', objectType: 'user', objectId: user.id });
+  return { ok: true, value: undefined };
 }

@@ -208,7 +208,8 @@ export async function addKey(context: AppContext, trx: Executor, actor: Actor, p
     updated_at: now,
     public_key: prepared.publicKey,
     private_key: prepared.privateKey,
-    revocation_certificate: prepared.revocationCertificate,
+    // Sealed: whoever reads the database alone must not be able to revoke the organisation's key.
+    revocation_certificate: context.secrets.seal(prepared.revocationCertificate),
     revoked_at: null,
     revocation_reason: null,
     expiry_warning: null,
@@ -289,7 +290,7 @@ export async function prepareRevocation(context: AppContext, db: Executor, actor
   } else {
     if (kind !== 'unspecified') throw invalid('/kind', 'needs the passphrase: the stored revocation certificate says "no reason specified"');
     const publicKey = await openpgp.readKey({ armoredKey: row.public_key });
-    const revoked = await openpgp.revokeKey({ key: publicKey, revocationCertificate: row.revocation_certificate, date: now, format: 'object' });
+    const revoked = await openpgp.revokeKey({ key: publicKey, revocationCertificate: context.secrets.open(row.revocation_certificate), date: now, format: 'object' });
     revokedPublicKey = revoked.publicKey.armor();
   }
   return { keyId: row.id, fingerprint, revokedPublicKey, reason, kind, method: input.passphrase !== undefined ? 'signature' : 'certificate' };

@@ -26,6 +26,7 @@ export interface OpenPgpKeyTable {
   /** Armoured private key, passphrase-protected. */
   private_key: string;
   /** Armoured revocation certificate, made when the key was added. */
+  /** Armoured revocation certificate, sealed with the master key (see secret-box.ts). */
   revocation_certificate: string;
   revoked_at: string | null;
   revocation_reason: string | null;

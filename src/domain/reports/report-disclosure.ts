@@ -63,7 +63,9 @@ export async function requestDisclosure(context: AppContext, trx: Executor, acto
       timeline: null,
       timeline_redactions: null,
     };
-    await trx.insertInto('report_disclosures').values(row).execute();
+    // Both sides asking at the same moment: the first row stands, the second agrees to it.
+    await trx.insertInto('report_disclosures').values(row).onConflict((oc) => oc.column('report_id').doNothing()).execute();
+    row = (await findDisclosure(trx, id))!;
   }
   const agreed = who === 'reporter' ? { reporter_agreed_at: row.reporter_agreed_at ?? iso(now) } : { staff_agreed_at: row.staff_agreed_at ?? iso(now) };
   await trx.updateTable('report_disclosures').set(agreed).where('report_id', '=', id).execute();
@@ -149,6 +151,8 @@ export interface PublicTimelineEntry {
   createdAt: string;
   /** Markdown, after staff's redactions; null when there is no text or it was withheld. */
   body: string | null;
+  /** `body` rendered once, at publication. */
+  html: string | null;
   /** Only what is safe to publish: the states of a state change. */
   data: { from?: string; to?: string };
 }
@@ -172,6 +176,7 @@ async function publicTimelineSnapshot(db: Executor, reportId: string, row: Discl
         kind: event.kind,
         createdAt: event.created_at,
         body,
+        html: body === null ? null : renderMarkdown(body),
         data: event.kind === 'state_change' && typeof data.from === 'string' && typeof data.to === 'string' ? { from: data.from, to: data.to } : {},
       };
     });
@@ -242,7 +247,7 @@ export async function publicDisclosure(db: Executor, id: string): Promise<Public
     submittedAt: report.created_at,
     resolvedAt: report.resolved_at,
     disclosedAt: row.published_at,
-    timeline: timeline.map((entry) => ({ kind: entry.kind, createdAt: entry.createdAt, body: rendered(entry.body), data: entry.data })),
+    timeline: timeline.map((entry) => ({ kind: entry.kind, createdAt: entry.createdAt, body: entry.body === null ? null : { markdown: entry.body, html: entry.html ?? '' }, data: entry.data })),
   };
 }
 

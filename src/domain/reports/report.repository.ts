@@ -1,6 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Executor } from '../../db/dialect.js';
 import { newId } from '../../shared/ids.js';
+import { renderMarkdown } from '../markdown/render-markdown.js';
 import type { ReportEventTable } from './report.table.js';
 import type { AssetSummary, ReportEventRow, ReportRow } from './report.js';
 
@@ -13,17 +14,28 @@ export function findAsset(db: Executor, id: string | null): Promise<AssetSummary
   return db.selectFrom('program_assets').select(['id', 'identifier', 'kind', 'tier', 'in_scope']).where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertEvent(db: Executor, event: Omit<Insertable<ReportEventTable>, 'id' | 'seq'>): Promise<ReportEventRow> {
+/** Most events one report may gather: a timeline stays readable, and cheap to serve. */
+export const MAX_EVENTS_PER_REPORT = 500;
+
+export async function insertEvent(db: Executor, event: Omit<Insertable<ReportEventTable>, 'id' | 'seq' | 'body_html'>): Promise<ReportEventRow> {
   // Two writers racing on one report (PostgreSQL) may take the same number; they then sort by time.
   const last = await db.selectFrom('report_events').select((eb) => eb.fn.max('seq').as('seq')).where('report_id', '=', event.report_id).executeTakeFirst();
-  const row = { id: newId(), seq: Number(last?.seq ?? 0) + 1, ...event } as ReportEventRow;
+  const row = { id: newId(), seq: Number(last?.seq ?? 0) + 1, ...event, body_html: event.body ? renderMarkdown(event.body) : null } as ReportEventRow;
   await db.insertInto('report_events').values(row).execute();
   return row;
 }
 
-export function findEvents(db: Executor, reportId: string, includeInternal: boolean): Promise<ReportEventRow[]> {
+export async function countEvents(db: Executor, reportId: string): Promise<number> {
+  const last = await db.selectFrom('report_events').select((eb) => eb.fn.max('seq').as('seq')).where('report_id', '=', reportId).executeTakeFirst();
+  return Number(last?.seq ?? 0);
+}
+
+/** The timeline in order; `afterSeq`/`limit` page through it. */
+export function findEvents(db: Executor, reportId: string, includeInternal: boolean, page: { afterSeq?: number; limit?: number } = {}): Promise<ReportEventRow[]> {
   let query = db.selectFrom('report_events').selectAll().where('report_id', '=', reportId).orderBy('seq').orderBy('created_at').orderBy('id');
   if (!includeInternal) query = query.where('internal', '=', 0);
+  if (page.afterSeq !== undefined) query = query.where('seq', '>', page.afterSeq);
+  if (page.limit !== undefined) query = query.limit(page.limit);
   return query.execute();
 }
 

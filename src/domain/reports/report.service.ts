@@ -13,7 +13,7 @@ import { getVisibleProgram } from '../programs/program.service.js';
 import { findAssets, findExclusions } from '../programs/program.repository.js';
 import { publishReportEvent } from './report-events.js';
 import { assertCanComment, assertCanReadReport, assertCanSubmit, assertCanTriage, canTriage } from './report.policy.js';
-import { findAsset, findEvents, findReport, insertEvent, writeTerms } from './report.repository.js';
+import { MAX_EVENTS_PER_REPORT, countEvents, findAsset, findEvents, findReport, insertEvent, writeTerms } from './report.repository.js';
 import { scoreReportVectors, suggestedPriority } from './report-severity.js';
 import { CLOSING_STATES, assertTransition, type ReportState } from './report-state.js';
 import { reportTerms } from './report-terms.js';
@@ -159,8 +159,17 @@ function isStaffReader(actor: Actor): boolean {
 }
 
 /** The timeline; internal notes only for staff. */
-export async function reportTimeline(db: Executor, actor: Actor, report: ReportRow) {
-  return (await findEvents(db, report.id, isStaffReader(actor))).map(presentEvent);
+export async function reportTimeline(db: Executor, actor: Actor, report: ReportRow, page: { afterSeq?: number | undefined; limit: number }) {
+  const rows = await findEvents(db, report.id, isStaffReader(actor), { ...(page.afterSeq !== undefined ? { afterSeq: page.afterSeq } : {}), limit: page.limit + 1 });
+  const pageRows = rows.slice(0, page.limit);
+  let viewer: { userId?: string; staffAuthors: Set<string> } | undefined;
+  if (!isStaffReader(actor)) {
+    const authorIds = [...new Set(pageRows.map((r) => r.author_id).filter((id): id is string => id !== null))];
+    const authors = authorIds.length ? await db.selectFrom('users').select(['id', 'roles']).where('id', 'in', authorIds).execute() : [];
+    viewer = { ...(actor.kind === 'user' ? { userId: actor.userId } : {}), staffAuthors: new Set(authors.filter((a) => isStaff(userRoles(a))).map((a) => a.id)) };
+  }
+  const items = pageRows.map((row) => presentEvent(row, viewer));
+  return { items, next: rows.length > page.limit ? (rows[page.limit - 1]!.seq ?? null) : null };
 }
 
 /** Public staff actions (reply, state or severity change) start the first-response clock's stop. */
@@ -240,6 +249,9 @@ export async function addComment(context: AppContext, trx: Executor, actor: Acto
   assertCanComment(actor, report, input.internal, await isReportCollaborator(trx, actor, report));
   if (report.state === 'disclosed' && !input.internal) throw new AppError('conflict', 'This report is disclosed: its public record is closed. Staff can still add internal notes.');
   const body = requireText(input.body, '/body', REPORT_LIMITS.comment);
+  if ((await countEvents(trx, id)) >= MAX_EVENTS_PER_REPORT) {
+    throw new AppError('conflict', `This report has reached ${MAX_EVENTS_PER_REPORT} timeline entries; open a new report to go on`);
+  }
   const now = iso(context.clock.now());
   const event = await insertEvent(trx, {
     report_id: id,

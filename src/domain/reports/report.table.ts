@@ -80,6 +80,8 @@ export interface ReportEventTable {
   author_id: string | null;
   author_label: string;
   body: string | null;
+  /** `body` rendered (safe HTML), made when the event is written. */
+  body_html: string | null;
   data: string;
   created_at: string;
 }

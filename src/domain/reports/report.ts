@@ -12,7 +12,7 @@ export const REPORT_LIMITS = {
   text: 50_000,
   impact: 20_000,
   reason: 5_000,
-  comment: 50_000,
+  comment: 20_000,
   labels: 20,
   label: 40,
   assetOther: 500,
@@ -118,14 +118,28 @@ export interface ReportEventView {
   createdAt: string;
 }
 
-export function presentEvent(row: ReportEventRow): ReportEventView {
+/**
+ * One timeline entry. For a reporter's (or collaborator's) eyes, authors are not named by email:
+ * they are "you", "security team" or "reporter" (staff addresses stay with staff).
+ */
+export function presentEvent(row: ReportEventRow, viewer?: { userId?: string; staffAuthors: ReadonlySet<string> }): ReportEventView {
+  const authorLabel =
+    viewer === undefined
+      ? row.author_label
+      : viewer.userId !== undefined && row.author_id === viewer.userId
+        ? 'you'
+        : row.author_id === null
+          ? row.author_label
+          : viewer.staffAuthors.has(row.author_id)
+            ? 'security team'
+            : 'reporter';
   return {
     id: row.id,
     kind: row.kind,
     internal: row.internal === 1,
-    authorId: row.author_id,
-    authorLabel: row.author_label,
-    body: row.body === null ? null : rendered(row.body),
+    authorId: viewer === undefined ? row.author_id : null,
+    authorLabel,
+    body: row.body === null ? null : { markdown: row.body, html: row.body_html ?? renderMarkdown(row.body) },
     data: JSON.parse(row.data) as unknown,
     createdAt: row.created_at,
   };

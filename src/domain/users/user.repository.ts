@@ -1,5 +1,5 @@
 import type { Insertable, Updateable } from 'kysely';
-import { containsText, type Engine, type Executor } from '../../db/dialect.js';
+import { containsText, forUpdate, type Engine, type Executor } from '../../db/dialect.js';
 import type { Role } from '../../shared/roles.js';
 import type { UserTable } from './user.table.js';
 import type { UserRow } from './user.js';
@@ -10,6 +10,15 @@ export function findUserById(db: Executor, id: string): Promise<UserRow | undefi
 
 export function findUserByEmail(db: Executor, email: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+/** The same, locking the row on PostgreSQL until the transaction ends (see dialect.ts forUpdate). */
+export function findUserByIdForUpdate(db: Executor, engine: Engine, id: string): Promise<UserRow | undefined> {
+  return forUpdate(db.selectFrom('users').selectAll().where('id', '=', id), engine).executeTakeFirst();
+}
+
+export function findUserByEmailForUpdate(db: Executor, engine: Engine, email: string): Promise<UserRow | undefined> {
+  return forUpdate(db.selectFrom('users').selectAll().where('email', '=', email), engine).executeTakeFirst();
 }
 
 export async function insertUser(db: Executor, row: Insertable<UserTable>): Promise<void> {

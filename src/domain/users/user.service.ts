@@ -2,7 +2,7 @@ import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/dialect.js';
 import { AppError, invalid, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
-import type { Role } from '../../shared/roles.js';
+import { isStaff, type Role } from '../../shared/roles.js';
 import { iso } from '../../shared/time.js';
 import { checkPasswordStrength, hashSecret } from '../../security/password.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -95,6 +95,11 @@ export async function changeAccount(context: AppContext, trx: Executor, actor: A
   if (changes.disabled || roles) {
     await deleteUserSessions(trx, id);
     context.tokenCache.clear(context.clock.now().getTime());
+  }
+  // Tokens made while the account was a reporter were made without two-factor: they must not
+  // become staff credentials. The person makes new ones after signing in with two-factor.
+  if (roles && isStaff(roles) && !isStaff(userRoles(user))) {
+    await trx.updateTable('api_tokens').set({ revoked_at: now }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
   }
   await recordAudit(context, trx, actor, {
     action: 'user.changed',

@@ -36,6 +36,11 @@ function validationDetails(error: FastifyError): ErrorDetail[] {
   });
 }
 
+/** A unique or primary-key constraint refused the write (PostgreSQL 23505, SQLite's constraint codes). */
+function isUniqueViolation(error: { code?: unknown }): boolean {
+  return error.code === '23505' || error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 export function errorBody(code: ErrorCode, message: string, details: ErrorDetail[] = []): ErrorBody {
   return { error: { code, message, details } };
 }
@@ -58,6 +63,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const details = validationDetails(error);
       const summary = details.map((d) => `${d.field} ${d.message}`).join('; ');
       return sendError(reply, 'validation_failed', `Invalid request: ${summary}`, details);
+    }
+    if (isUniqueViolation(error)) {
+      // Two requests creating the same thing at once: the loser is told, not served a 500.
+      return sendError(reply, 'conflict', 'Someone else made the same change at the same moment; reload and try again');
     }
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) return sendError(reply, mapped, error.message);

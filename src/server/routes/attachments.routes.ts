@@ -33,7 +33,14 @@ export async function attachmentsRoutes(fastify: FastifyInstance, context: AppCo
     '/attachments',
     {
       bodyLimit: context.config.attachmentMaxBytes + 1_048_576,
-      config: { rateLimit: { max: 60, timeWindow: 60_000 } },
+      config: {
+        rateLimit: {
+          max: context.config.submissionRateLimitPerMinute * 2,
+          timeWindow: 60_000,
+          // Per account when signed in (an address may be shared; an account is one person).
+          keyGenerator: (request: { actor?: { kind: string; userId?: string }; ip: string }) => (request.actor?.kind === 'user' ? `user:${request.actor.userId}` : request.ip),
+        },
+      },
       schema: {
         tags: ['reports'],
         summary: 'Upload one file (multipart/form-data, field "file"); name its id in a report submission within 24 hours',

@@ -46,7 +46,7 @@ export async function meRoutes(fastify: FastifyInstance, context: AppContext): P
     },
     async (request) => {
       const actor = requireUser(request);
-      await inTransaction(context, (trx) => changePassword(context, trx, actor, request.body.currentPassword, request.body.newPassword));
+      await committedOutcome(context, (trx) => changePassword(context, trx, actor, request.body.currentPassword, request.body.newPassword));
       return { ok: true as const };
     },
   );
@@ -96,7 +96,7 @@ export async function meRoutes(fastify: FastifyInstance, context: AppContext): P
     },
     async (request, reply) => {
       const actor = requireUser(request);
-      await inTransaction(context, (trx) => disableTotp(context, trx, actor, request.body.password));
+      await committedOutcome(context, (trx) => disableTotp(context, trx, actor, request.body.password));
       return reply.status(204).send(null);
     },
   );

@@ -193,10 +193,18 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
 
   app.get(
     '/reports/:id/timeline',
-    { schema: { tags: ['reports'], summary: "The report's activity; internal notes only for staff", params: IdParams, response: { 200: Type.Object({ items: Type.Array(Event) }), ...errors(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags: ['reports'],
+        summary: "The report's activity, oldest first, in pages; internal notes only for staff; reporters see authors as roles, not addresses",
+        params: IdParams,
+        querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(Event), next: Nullable(Type.Integer({ description: 'Pass as `after` for the next page' })) }), ...errors(400, 401, 403, 404) },
+      },
+    },
     async (request) => {
       const actor = requireUser(request);
-      return { items: await reportTimeline(context.db, actor, await getReportRow(context.db, actor, request.params.id)) };
+      return reportTimeline(context.db, actor, await getReportRow(context.db, actor, request.params.id), { afterSeq: request.query.after, limit: request.query.limit ?? 200 });
     },
   );
 

@@ -31,7 +31,7 @@ export async function securityTxtRoutes(fastify: FastifyInstance, context: AppCo
     },
     async (_request, reply) => {
       const document = await currentSecurityTxt(context, context.db);
-      return reply.type(TEXT).header('cache-control', 'public, max-age=3600').send(document.text);
+      return reply.type(TEXT).header('cache-control', 'public, max-age=300, must-revalidate').send(document.text);
     },
   );
 
@@ -54,7 +54,7 @@ export async function securityTxtRoutes(fastify: FastifyInstance, context: AppCo
     async (_request, reply) => {
       const text = await publishedPublicKeys(context, context.db);
       if (text === null) throw notFound('An OpenPGP key');
-      return reply.type(TEXT).header('cache-control', 'public, max-age=3600').send(text);
+      return reply.type(TEXT).header('cache-control', 'public, max-age=300, must-revalidate').send(text);
     },
   );
 }
