@@ -112,6 +112,15 @@ describe.each(DIALECTS)('reputation and hall of fame on %s', (engine) => {
     expect((await reputation(friend)).total).toBe(2);
   });
 
+  it('never makes a collaborator pay for the submitter\'s spam', async () => {
+    const spammer = await buildUser(t.context);
+    const victim = await buildUser(t.context);
+    const report = await submit(spammer, { collaborators: [{ account: victim.row.email, share: 99 }] });
+    await move(report.id, 'spam');
+    expect((await reputation(spammer)).total).toBe(-10);
+    expect((await reputation(victim)).total).toBe(0);
+  });
+
   it('lets leads change the points per outcome, for outcomes recorded from then on', async () => {
     expect((await t.request({ method: 'GET', url: '/api/v1/reputation/points' })).json()).toEqual({ resolved: 7, informative: 0, not_applicable: -5, spam: -10, duplicate: 2, duplicate_after_disclosure: 0 });
     expect((await t.request({ method: 'PATCH', url: '/api/v1/reputation/points', token: triager.token, payload: { spam: -20 } })).statusCode).toBe(403);

@@ -107,7 +107,10 @@ export async function applyReportOutcome(context: AppContext, trx: Executor, act
     if (originalPublicAt !== null && originalPublicAt <= report.created_at) outcome = 'duplicate_after_disclosure';
   }
   const points = (await readPoints(trx))[outcome];
-  const parts = splitAmount(points, await reportParticipants(trx, report));
+  const participants = await reportParticipants(trx, report);
+  // Penalties fall on the submitter alone: collaborators are named without their consent, so
+  // naming someone must never be a way to cost them reputation.
+  const parts = points < 0 ? [{ userId: report.reporter_id, amount: points, share: 100 }] : splitAmount(points, participants);
   const unchanged =
     live.length === parts.length && parts.every((part) => live.some((e) => e.user_id === part.userId && e.outcome === outcome && e.points === part.amount && e.share === part.share));
   if (unchanged) return;
