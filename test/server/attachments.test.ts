@@ -112,6 +112,16 @@ describe.each(DIALECTS)('attachments on %s', (engine) => {
     }
   });
 
+  it('lets the uploader withdraw a pending upload, not an attached one', async () => {
+    const pending = (await upload(reporter, 'oops.txt', Buffer.from('wrong file'))).json();
+    expect((await t.request({ method: 'DELETE', url: `/api/v1/attachments/${pending.id}`, token: other.token })).statusCode).toBe(404);
+    expect((await t.request({ method: 'DELETE', url: `/api/v1/attachments/${pending.id}`, token: reporter.token })).statusCode).toBe(204);
+    expect((await t.request({ method: 'GET', url: `/api/v1/attachments/${pending.id}`, token: reporter.token })).statusCode).toBe(404);
+    const kept = (await upload(reporter, 'proof.txt', Buffer.from('proof'))).json();
+    await t.request({ method: 'POST', url: '/api/v1/reports', token: reporter.token, payload: { program: program.slug, title: 'With a file', description: 'x', attachments: [kept.id] } });
+    expect((await t.request({ method: 'DELETE', url: `/api/v1/attachments/${kept.id}`, token: reporter.token })).statusCode).toBe(409);
+  });
+
   it('refuses a request that is not multipart', async () => {
     const res = await t.request({ method: 'POST', url: '/api/v1/attachments', token: reporter.token, payload: { file: 'x' } });
     expect(res.statusCode).toBe(415);

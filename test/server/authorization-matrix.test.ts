@@ -5,6 +5,7 @@ import { DIALECTS } from '../helpers/databases.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildUser, type BuiltUser } from '../helpers/factories.js';
 import { buildProgram } from '../helpers/programs.js';
+import { plantIncident } from './incidents.support.js';
 
 type Who = Role | 'anonymous';
 /** Error codes that mean "not allowed" (as opposed to bad input or a missing object). */
@@ -32,6 +33,8 @@ interface Fixture {
   programSlug: string;
   victimReportId: string;
   victimAttachmentId: string;
+  /** A sealed incident the victim sent while signed in. */
+  victimIncidentId: string;
 }
 
 /**
@@ -94,6 +97,8 @@ const CASES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/disclosed/:id', allowed: ['anonymous', ...EVERYONE], othersObject: () => '00000000-0000-4000-8000-000000000000' },
   { method: 'POST', url: '/api/v1/attachments', allowed: EVERYONE },
   { method: 'GET', url: '/api/v1/cwe', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'GET', url: '/api/v1/staff', allowed: STAFF },
+  { method: 'DELETE', url: '/api/v1/attachments/:id', allowed: EVERYONE, othersObject: (f) => f.victimAttachmentId },
   { method: 'GET', url: '/api/v1/cvss', allowed: ['anonymous', ...EVERYONE] },
   { method: 'GET', url: '/api/v1/attachments/:id', allowed: STAFF, othersObject: (f) => f.victimAttachmentId, exists: true },
   { method: 'GET', url: '/api/v1/reports/:id/duplicates', allowed: STAFF, othersObject: (f) => f.victimReportId, exists: true },
@@ -136,6 +141,25 @@ const CASES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/security-txt', allowed: STAFF },
   // No key exists in the matrix: a lead gets past authorisation to 409 conflict.
   { method: 'POST', url: '/api/v1/security-txt/sign', allowed: ['lead'], payload: () => ({ passphrase: 'matrix passphrase' }) },
+  // Sealed incidents: anyone sends one or follows up with a receipt (bad bodies get 400/401 receipt_invalid, not refusals).
+  { method: 'GET', url: '/api/v1/incidents/intake', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'POST', url: '/api/v1/incidents', allowed: ['anonymous', ...EVERYONE], payload: () => ({ message: 'not OpenPGP', accept_unconditional: true }) },
+  { method: 'POST', url: '/api/v1/incidents/receipt', allowed: ['anonymous', ...EVERYONE], payload: () => ({ receipt: '1234' }) },
+  { method: 'GET', url: '/api/v1/incidents/followup', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'POST', url: '/api/v1/incidents/followup/messages', allowed: ['anonymous', ...EVERYONE], payload: () => ({ message: 'not OpenPGP' }) },
+  { method: 'PUT', url: '/api/v1/incidents/followup/reply-key', allowed: ['anonymous', ...EVERYONE], payload: () => ({ privateKey: 'not a key' }) },
+  { method: 'GET', url: '/api/v1/incidents', allowed: EVERYONE },
+  { method: 'GET', url: '/api/v1/incidents/settings', allowed: ['triager', 'lead', 'auditor'] },
+  { method: 'PATCH', url: '/api/v1/incidents/settings', allowed: ['lead'], payload: () => ({ alarmRepeatMinutes: 15 }) },
+  { method: 'GET', url: '/api/v1/incidents/:id', allowed: ['triager', 'lead'], othersObject: (f) => f.victimIncidentId, exists: true },
+  { method: 'POST', url: '/api/v1/incidents/:id/replies', allowed: ['triager', 'lead'], othersObject: (f) => f.victimIncidentId, exists: true, payload: () => ({ message: 'not OpenPGP' }) },
+  { method: 'POST', url: '/api/v1/incidents/:id/acknowledge', allowed: ['triager', 'lead'], othersObject: (f) => f.victimIncidentId, exists: true },
+  { method: 'POST', url: '/api/v1/incidents/:id/close', allowed: ['triager', 'lead'], othersObject: (f) => f.victimIncidentId, exists: true, payload: () => ({}) },
+  // The incident names no programme: triagers and leads get past authorisation to 400 (nothing is unsealed).
+  { method: 'POST', url: '/api/v1/incidents/:id/unseal', allowed: ['triager', 'lead'], othersObject: (f) => f.victimIncidentId, exists: true, payload: () => ({ reason: 'r', report: { title: 't', description: 'd' } }) },
+  // No key in the matrix: triagers and leads get past authorisation to 404 (400 for the literal ":fingerprint").
+  { method: 'GET', url: '/api/v1/keys/current/private', allowed: ['triager', 'lead'] },
+  { method: 'GET', url: '/api/v1/keys/:fingerprint/private', allowed: ['triager', 'lead'] },
 ];
 
 describe.each(DIALECTS)('authorisation matrix on %s', (engine) => {
@@ -158,7 +182,7 @@ describe.each(DIALECTS)('authorisation matrix on %s', (engine) => {
       payload: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nprivate proof\r\n--${boundary}--\r\n`,
     });
     const report = await t.request({ method: 'POST', url: '/api/v1/reports', token: victim.token, payload: { program: program.slug, title: 'Victim report', description: 'Not yours', attachments: [upload.json().id] } });
-    fixture = { users, victim, victimTokenId: tokens.json().items[0].id, programSlug: program.slug, victimReportId: report.json().id, victimAttachmentId: upload.json().id };
+    fixture = { users, victim, victimTokenId: tokens.json().items[0].id, programSlug: program.slug, victimReportId: report.json().id, victimAttachmentId: upload.json().id, victimIncidentId: await plantIncident(t.context, victim.row.id) };
   });
   afterAll(async () => t?.close());
 

@@ -95,6 +95,11 @@ describe.each(DIALECTS)('reports on %s', (engine) => {
     expect(illegal.statusCode).toBe(409);
     expect(illegal.json().error.code).toBe('invalid_transition');
     expect(illegal.json().error.details.map((d: { message: string }) => d.message)).toEqual(['triaged', 'needs_more_info', 'duplicate', 'informative', 'not_applicable', 'spam']);
+    const staffList = await t.request({ method: 'GET', url: '/api/v1/staff', token: triager.token });
+    expect(staffList.json().items).toEqual(expect.arrayContaining([expect.objectContaining({ id: triager.row.id, roles: ['triager'] })]));
+    expect(staffList.body).not.toContain('@');
+    const inboxRow = (await t.request({ method: 'GET', url: '/api/v1/reports?limit=100', token: triager.token })).json().items.find((r: { id: string }) => r.id === report.id);
+    expect(inboxRow.reporterName).toBe(reporter.row.name);
     const byReporter = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: reporter.token, payload: { to: 'triaged' } });
     expect(byReporter.statusCode).toBe(403);
     const triaged = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: triager.token, payload: { to: 'triaged' } });
@@ -103,6 +108,10 @@ describe.each(DIALECTS)('reports on %s', (engine) => {
     expect(noReason.json().error.details[0].field).toBe('/reason');
     const resolved = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: triager.token, payload: { to: 'resolved', reason: 'Fixed in 2.4.1' } });
     expect(resolved.json()).toMatchObject({ state: 'resolved', closeReason: 'Fixed in 2.4.1' });
+    expect(resolved.json().allowedTransitions).not.toContain('disclosed');
+    const shortcut = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: triager.token, payload: { to: 'disclosed' } });
+    expect(shortcut.statusCode).toBe(409);
+    expect(shortcut.json().error.message).toContain('disclosure');
     const timeline = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}/timeline`, token: reporter.token })).json().items;
     expect(timeline.map((e: { kind: string }) => e.kind)).toEqual(['submitted', 'state_change', 'state_change']);
   });

@@ -140,6 +140,19 @@ export async function getAttachmentForDownload(db: Executor, actor: Actor, id: s
   return row;
 }
 
+/** The uploader withdraws an upload not yet part of a report (attached files belong to the report). */
+export async function deletePendingUpload(context: AppContext, actor: UserActor, id: string): Promise<void> {
+  const row = await context.db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row || row.owner_id !== actor.userId) throw notFound('Upload');
+  if (row.report_id !== null) throw new AppError('conflict', 'This file is part of a submitted report and stays with it');
+  await context.db.transaction().execute(async (trx) => {
+    const removed = await trx.deleteFrom('attachments').where('id', '=', id).where('report_id', 'is', null).executeTakeFirst();
+    if (Number(removed.numDeletedRows) !== 1) throw new AppError('conflict', 'This file was attached to a report meanwhile');
+    await recordAudit(context, trx, actor, { action: 'attachment.withdrawn', objectType: 'attachment', objectId: id });
+  });
+  await context.attachments.remove(row.storage_key);
+}
+
 /** Deletes pending uploads past their expiry: rows first, then bytes. Returns how many. */
 export async function purgeExpiredUploads(context: AppContext): Promise<number> {
   const expired = await context.db

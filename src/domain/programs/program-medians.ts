@@ -2,7 +2,7 @@ import type { Executor } from '../../db/dialect.js';
 import type { ProgramRow } from './program.js';
 
 export interface ResponseMedians {
-  /** Median hours from submission, over the most recent reports that reached each milestone. */
+  /** Median hours (to 0.01 h) from submission, over the most recent reports that reached each milestone. */
   firstResponseHours: number | null;
   triageHours: number | null;
   resolutionHours: number | null;
@@ -16,7 +16,7 @@ function median(values: number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   const value = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  return Math.round(value * 10) / 10;
+  return Math.round(value * 100) / 100;
 }
 
 const hoursBetween = (from: string, to: string | null) => (to ? (new Date(to).getTime() - new Date(from).getTime()) / 3_600_000 : undefined);

@@ -32,6 +32,7 @@ export interface InboxItem {
   id: string;
   programId: string;
   reporterId: string;
+  reporterName: string;
   title: string;
   state: ReportState;
   severity: ReportRow['severity'];
@@ -63,26 +64,28 @@ export async function listReports(db: Executor, actor: Actor, filter: InboxFilte
   const newestFirst = (filter.sort ?? 'newest') === 'newest';
   let query = db
     .selectFrom('reports')
-    .selectAll()
-    .orderBy('created_at', newestFirst ? 'desc' : 'asc')
-    .orderBy('id', newestFirst ? 'desc' : 'asc')
+    .leftJoin('users as reporter', 'reporter.id', 'reports.reporter_id')
+    .selectAll('reports')
+    .select('reporter.name as reporter_name')
+    .orderBy('reports.created_at', newestFirst ? 'desc' : 'asc')
+    .orderBy('reports.id', newestFirst ? 'desc' : 'asc')
     .limit(filter.limit + 1);
   if (!staff) {
     // A reporter's inbox: what they submitted and what they were named a collaborator on.
     const me = actor.kind === 'user' ? actor.userId : '';
     query = query.where(({ or, eb, exists, selectFrom }) =>
-      or([eb('reporter_id', '=', me), exists(selectFrom('report_collaborators').select('user_id').whereRef('report_collaborators.report_id', '=', 'reports.id').where('report_collaborators.user_id', '=', me))]),
+      or([eb('reports.reporter_id', '=', me), exists(selectFrom('report_collaborators').select('user_id').whereRef('report_collaborators.report_id', '=', 'reports.id').where('report_collaborators.user_id', '=', me))]),
     );
   }
-  if (filter.programId) query = query.where('program_id', '=', filter.programId);
-  if (filter.states?.length) query = query.where('state', 'in', filter.states);
-  if (filter.severities?.length) query = query.where('severity', 'in', filter.severities);
-  if (filter.assignee === 'none') query = query.where('assignee_id', 'is', null);
-  else if (filter.assignee) query = query.where('assignee_id', '=', filter.assignee);
-  if (filter.assetId) query = query.where('asset_id', '=', filter.assetId);
+  if (filter.programId) query = query.where('reports.program_id', '=', filter.programId);
+  if (filter.states?.length) query = query.where('reports.state', 'in', filter.states);
+  if (filter.severities?.length) query = query.where('reports.severity', 'in', filter.severities);
+  if (filter.assignee === 'none') query = query.where('reports.assignee_id', 'is', null);
+  else if (filter.assignee) query = query.where('reports.assignee_id', '=', filter.assignee);
+  if (filter.assetId) query = query.where('reports.asset_id', '=', filter.assetId);
   if (filter.slaBreached) query = query.where(breachedCondition(filter.now));
-  if (filter.createdAfter) query = query.where('created_at', '>=', filter.createdAfter);
-  if (filter.createdBefore) query = query.where('created_at', '<', filter.createdBefore);
+  if (filter.createdAfter) query = query.where('reports.created_at', '>=', filter.createdAfter);
+  if (filter.createdBefore) query = query.where('reports.created_at', '<', filter.createdBefore);
   for (const term of [...new Set(tokenize(filter.q ?? ''))].slice(0, 8)) {
     query = query.where(({ exists, selectFrom }) =>
       exists(selectFrom('report_terms').select(sql`1`.as('one')).whereRef('report_terms.report_id', '=', 'reports.id').whereRef('report_terms.program_id', '=', 'reports.program_id').where('report_terms.term', '=', term)),
@@ -91,7 +94,7 @@ export async function listReports(db: Executor, actor: Actor, filter: InboxFilte
   if (filter.after) {
     const cursor = decodeCursor(filter.after);
     const op = newestFirst ? '<' : '>';
-    query = query.where(({ eb, or, and }) => or([eb('created_at', op, cursor.createdAt), and([eb('created_at', '=', cursor.createdAt), eb('id', op, cursor.id)])]));
+    query = query.where(({ eb, or, and }) => or([eb('reports.created_at', op, cursor.createdAt), and([eb('reports.created_at', '=', cursor.createdAt), eb('reports.id', op, cursor.id)])]));
   }
   const rows = await query.execute();
   const page = rows.slice(0, filter.limit);
@@ -100,6 +103,7 @@ export async function listReports(db: Executor, actor: Actor, filter: InboxFilte
       id: row.id,
       programId: row.program_id,
       reporterId: row.reporter_id,
+      reporterName: row.reporter_name ?? '',
       title: row.title,
       state: row.state,
       severity: row.severity,

@@ -190,6 +190,11 @@ export interface TransitionInput {
 export async function transitionReport(context: AppContext, trx: Executor, actor: Actor, id: string, input: TransitionInput): Promise<ReportRow> {
   const report = await getReportRow(trx, actor, id);
   assertCanTriage(actor, report);
+  if (input.to === 'disclosed') {
+    throw new AppError('invalid_transition', 'A report is disclosed through its disclosure (POST /api/v1/reports/:id/disclosure), under the programme\'s disclosure policy', [
+      { field: '/to', message: 'use the disclosure flow' },
+    ]);
+  }
   assertTransition(report.state, input.to);
   const reason = input.reason === undefined ? undefined : requireText(input.reason, '/reason', REPORT_LIMITS.reason).trim();
   if (CLOSING_STATES.includes(input.to) && !reason) throw invalid('/reason', `moving to "${input.to}" needs a reason the reporter will read`);

@@ -104,7 +104,7 @@ export function presentReport(row: ReportRow, asset: AssetSummary | undefined, s
     resolvedAt: row.resolved_at,
   };
   if (!staff) return view;
-  return { ...view, priority: row.priority, assigneeId: row.assignee_id, labels: JSON.parse(row.labels) as string[], allowedTransitions: [...allowedTransitions(row.state)] };
+  return { ...view, priority: row.priority, assigneeId: row.assignee_id, labels: JSON.parse(row.labels) as string[], allowedTransitions: allowedTransitions(row.state).filter((state) => state !== 'disclosed') };
 }
 
 export interface ReportEventView {

@@ -109,3 +109,21 @@ export async function changeAccount(context: AppContext, trx: Executor, actor: A
   });
   return (await findUserById(trx, id))!;
 }
+
+export interface StaffMember {
+  id: string;
+  name: string;
+  roles: Role[];
+}
+
+/**
+ * The people reports can be assigned to (active triagers and leads), by name: what any staff
+ * member needs to assign and to read assignments, without the account list's addresses.
+ */
+export async function listAssignableStaff(db: Executor, actor: Actor): Promise<StaffMember[]> {
+  if (actor.kind !== 'system' && !(actor.kind === 'user' && isStaff(actor.roles))) throw new AppError('forbidden', 'Only staff see the staff directory');
+  const rows = await db.selectFrom('users').select(['id', 'name', 'roles', 'disabled_at']).where('disabled_at', 'is', null).orderBy('name').execute();
+  return rows
+    .map((row) => ({ id: row.id, name: row.name, roles: userRoles(row) }))
+    .filter((member) => member.roles.includes('triager') || member.roles.includes('lead'));
+}

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
-import { getAttachmentForDownload, presentAttachment, uploadAttachment } from '../../domain/attachments/attachment.service.js';
+import { deletePendingUpload, getAttachmentForDownload, presentAttachment, uploadAttachment } from '../../domain/attachments/attachment.service.js';
 import { recordAudit } from '../../domain/audit/audit.service.js';
 import { AppError } from '../../shared/errors.js';
 import { requireUser } from '../plugins/authentication.js';
@@ -56,6 +56,22 @@ export async function attachmentsRoutes(fastify: FastifyInstance, context: AppCo
       const row = await uploadAttachment(context, actor, file.file, file.filename);
       if (file.file.truncated) throw new AppError('payload_too_large', `Attachments may be at most ${context.config.attachmentMaxBytes} bytes`);
       return reply.status(201).send(presentAttachment(row));
+    },
+  );
+
+  app.delete(
+    '/attachments/:id',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Withdraw one of your uploads that is not yet part of a report',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await deletePendingUpload(context, requireUser(request), request.params.id);
+      return reply.status(204).send(null);
     },
   );
 

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { inviteUser } from '../../domain/auth/account.service.js';
-import { changeAccount, listUsers } from '../../domain/users/user.service.js';
+import { changeAccount, listAssignableStaff, listUsers } from '../../domain/users/user.service.js';
 import { presentUser } from '../../domain/users/user.js';
 import { requireUser } from '../plugins/authentication.js';
 import { Email, IdParams, Role, User, errors } from '../schemas.js';
@@ -30,6 +30,18 @@ export async function usersRoutes(fastify: FastifyInstance, context: AppContext)
       const actor = requireUser(request);
       return { items: await listUsers(context, context.db, actor, { role: request.query.role, q: request.query.q, limit: request.query.limit ?? 200 }) };
     },
+  );
+
+  app.get(
+    '/staff',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Active triagers and leads, by name (staff): whom reports can be assigned to',
+        response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), roles: Type.Array(Role) })) }), ...errors(401, 403) },
+      },
+    },
+    async (request) => ({ items: await listAssignableStaff(context.db, requireUser(request)) }),
   );
 
   app.post(

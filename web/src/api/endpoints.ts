@@ -17,6 +17,21 @@ import type {
   User,
 } from './types';
 
+import type {
+  CursorPage,
+  NotificationPage,
+  NotificationPreference,
+  OpenPgpKey,
+  SecurityTxtSignature,
+  SecurityTxtStatus,
+  SettingsView,
+  Webhook,
+  WebhookDelivery,
+  WebhookEventType,
+  WebhookWithSecret,
+} from './types';
+import { request } from './client';
+
 type Signal = AbortSignal | undefined;
 const id = encodeURIComponent;
 
@@ -81,4 +96,47 @@ export const outboxApi = {
 export const jobsApi = {
   list: (state: JobState | undefined, signal?: Signal) => api.get<Items<Job>>('/jobs', { state }, { signal }),
   retry: (jobId: string) => api.post<void>(`/jobs/${id(jobId)}/retry`),
+};
+
+/** Public files served by the server itself (outside the SPA and /api): plain links, not router links. */
+export const SECURITY_TXT_URL = '/.well-known/security.txt';
+export const PGP_KEY_URL = '/pgp-key.txt';
+
+export const settingsApi = {
+  get: (signal?: Signal) => api.get<SettingsView>('/settings', undefined, { signal }),
+  /** `null` puts a key back to its default. */
+  update: (patch: Record<string, unknown>) => api.patch<SettingsView>('/settings', patch),
+};
+
+export const keysApi = {
+  list: (signal?: Signal) => api.get<Items<OpenPgpKey>>('/keys', undefined, { signal }),
+  securityTxt: (signal?: Signal) => api.get<SecurityTxtStatus>('/security-txt', undefined, { signal }),
+  signSecurityTxt: (passphrase: string) => api.post<{ signature: SecurityTxtSignature }>('/security-txt/sign', { passphrase }),
+};
+
+export interface WebhookInput {
+  name: string;
+  url: string;
+  events: WebhookEventType[];
+  active: boolean;
+}
+
+export const webhooksApi = {
+  list: (signal?: Signal) => api.get<Items<Webhook>>('/webhooks', undefined, { signal }),
+  create: (input: WebhookInput) => api.post<WebhookWithSecret>('/webhooks', input),
+  update: (hookId: string, changes: Partial<WebhookInput> & { rotateSecret?: true }) =>
+    api.patch<Webhook & { secret?: string }>(`/webhooks/${id(hookId)}`, changes),
+  remove: (hookId: string) => api.delete<void>(`/webhooks/${id(hookId)}`),
+  test: (hookId: string) => api.post<{ deliveryId: string; eventId: string }>(`/webhooks/${id(hookId)}/test`),
+  deliveries: (hookId: string, after: string | undefined, signal?: Signal) =>
+    api.get<CursorPage<WebhookDelivery>>(`/webhooks/${id(hookId)}/deliveries`, { after, limit: 25 }, { signal }),
+};
+
+export const notificationsApi = {
+  list: (filter: { unread?: boolean; after?: string | undefined; limit?: number }, signal?: Signal) =>
+    api.get<NotificationPage>('/notifications', { unread: filter.unread || undefined, after: filter.after, limit: filter.limit }, { signal }),
+  markRead: (which: { ids: string[] } | { all: true }) => api.post<{ updated: number }>('/notifications/read', which),
+  preferences: (signal?: Signal) => api.get<Items<NotificationPreference>>('/me/notification-preferences', undefined, { signal }),
+  savePreferences: (items: { kind: string; inApp: boolean; email: boolean }[]) =>
+    request<Items<NotificationPreference>>('PUT', '/me/notification-preferences', { body: { items } }),
 };

@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { visibleSections, type Section } from '../lib/access';
 import { useSignedIn } from './session';
 import { UserMenu } from './UserMenu';
+import { NotificationBell } from '../features/notifications/NotificationBell';
 import { useRouteFocus } from './useRouteFocus';
 
 /** Moves focus to the page content without adding #main to the URL (the router owns the URL). */
@@ -111,6 +112,7 @@ export function AppLayout({ children }: { children?: ReactNode }) {
         )}
         <Brand />
         <span className="topbar-spacer" />
+        {!limited && <NotificationBell />}
         <UserMenu />
       </header>
       <div className={limited ? 'frame limited' : 'frame'}>

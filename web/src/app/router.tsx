@@ -13,6 +13,13 @@ import { SignUpPage } from '../features/auth/SignUpPage';
 import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
 import { DashboardPage } from '../features/home/DashboardPage';
 import { NotFoundRoute } from '../features/NotFoundPage';
+import { publicReportRoutes, signedInReportRoutes } from '../features/reports/routes';
+import { KeysPage } from '../features/keys/KeysPage';
+import { SecurityTxtPage } from '../features/keys/SecurityTxtPage';
+import { NotificationsPage } from '../features/notifications/NotificationsPage';
+import { PreferencesPage } from '../features/notifications/PreferencesPage';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import { WebhooksPage } from '../features/webhooks/WebhooksPage';
 import { RequireCapability, RequireSession } from './guards';
 import { AppLayout, AuthLayout } from './layouts';
 import { RouteError } from './RouteError';
@@ -44,6 +51,7 @@ export const router = createBrowserRouter([
           { path: 'reset-password', element: <ResetPasswordPage /> },
         ],
       },
+      publicReportRoutes,
       {
         element: (
           <RequireSession>
@@ -52,6 +60,7 @@ export const router = createBrowserRouter([
         ),
         children: [
           { index: true, element: <DashboardPage /> },
+          ...signedInReportRoutes,
           { path: 'account', element: <AccountPage /> },
           { path: 'account/two-factor', element: <TwoFactorPage /> },
           { path: 'account/tokens', element: <TokensPage /> },
@@ -87,6 +96,40 @@ export const router = createBrowserRouter([
               </RequireCapability>
             ),
           },
+          {
+            path: 'admin/settings',
+            element: (
+              <RequireCapability capability="settings.read">
+                <SettingsPage />
+              </RequireCapability>
+            ),
+          },
+          {
+            path: 'admin/keys',
+            element: (
+              <RequireCapability capability="keys.read">
+                <KeysPage />
+              </RequireCapability>
+            ),
+          },
+          {
+            path: 'admin/security-txt',
+            element: (
+              <RequireCapability capability="keys.read">
+                <SecurityTxtPage />
+              </RequireCapability>
+            ),
+          },
+          {
+            path: 'admin/webhooks',
+            element: (
+              <RequireCapability capability="webhooks.manage">
+                <WebhooksPage />
+              </RequireCapability>
+            ),
+          },
+          { path: 'notifications', element: <NotificationsPage /> },
+          { path: 'account/notifications', element: <PreferencesPage /> },
         ],
       },
       { path: '*', element: <NotFoundRoute /> },

@@ -7,19 +7,37 @@ import { STAFF_ROLES } from '../shared/server';
  */
 export type Capability =
   | 'users.manage'
+  | 'reports.inbox'
+  | 'reports.own'
+  | 'programs.manage'
+  | 'rewards.manage'
   | 'audit.read'
   | 'audit.verify'
   | 'audit.export'
   | 'outbox.read'
-  | 'jobs.manage';
+  | 'jobs.manage'
+  | 'settings.read'
+  | 'settings.manage'
+  | 'keys.read'
+  | 'keys.manage'
+  | 'webhooks.manage';
 
 const GRANTS: Record<Capability, readonly Role[]> = {
   'users.manage': ['lead'],
+  'reports.inbox': STAFF_ROLES,
+  'reports.own': ['reporter'],
+  'programs.manage': ['lead'],
+  'rewards.manage': ['lead'],
   'audit.read': STAFF_ROLES,
   'audit.verify': ['lead', 'auditor'],
   'audit.export': ['lead', 'auditor'],
   'outbox.read': ['lead'],
   'jobs.manage': ['lead'],
+  'settings.read': STAFF_ROLES,
+  'settings.manage': ['lead'],
+  'keys.read': STAFF_ROLES,
+  'keys.manage': ['lead'],
+  'webhooks.manage': ['lead'],
 };
 
 export function can(roles: readonly Role[] | undefined, capability: Capability): boolean {
@@ -36,6 +54,26 @@ export interface Section {
 
 export const SECTIONS: readonly Section[] = [
   { to: '/', label: 'Dashboard', description: 'Where you start.', group: 'overview' },
+  { to: '/inbox', label: 'Inbox', description: 'Every report sent in: filter, triage, assign.', capability: 'reports.inbox', group: 'overview' },
+  { to: '/reports', label: 'My reports', description: 'What you reported and how it is going.', capability: 'reports.own', group: 'overview' },
+  { to: '/programs', label: 'Programmes', description: 'Policies and scope; where to submit a report.', group: 'overview' },
+  { to: '/disclosed', label: 'Disclosed', description: 'Reports published after the fix.', group: 'overview' },
+  { to: '/hall-of-fame', label: 'Hall of fame', description: 'Researchers who chose to be named.', group: 'overview' },
+  {
+    to: '/admin/programs',
+    label: 'Manage programmes',
+    description: 'Policy, scope, rewards, response targets and disclosure; response-time dashboards.',
+    capability: 'programs.manage',
+    group: 'admin',
+  },
+  {
+    to: '/admin/rewards',
+    label: 'Rewards ledger',
+    description: 'Awarded rewards: mark them paid or cancelled, export CSV.',
+    capability: 'rewards.manage',
+    group: 'admin',
+  },
+  { to: '/account/earnings', label: 'Earnings', description: 'Rewards for your reports.', capability: 'reports.own', group: 'account' },
   {
     to: '/admin/users',
     label: 'Users',
@@ -64,6 +102,40 @@ export const SECTIONS: readonly Section[] = [
     capability: 'jobs.manage',
     group: 'admin',
   },
+  {
+    to: '/admin/settings',
+    label: 'Settings',
+    description: 'Organisation name, security contacts and what security.txt publishes.',
+    capability: 'settings.read',
+    group: 'admin',
+  },
+  {
+    to: '/admin/keys',
+    label: 'OpenPGP keys',
+    description: 'The keys reporters encrypt to and security.txt is signed with.',
+    capability: 'keys.read',
+    group: 'admin',
+  },
+  {
+    to: '/admin/security-txt',
+    label: 'security.txt',
+    description: 'What /.well-known/security.txt serves now; sign it.',
+    capability: 'keys.read',
+    group: 'admin',
+  },
+  {
+    to: '/admin/webhooks',
+    label: 'Webhooks',
+    description: 'Signed report events sent to your other systems, with a delivery log.',
+    capability: 'webhooks.manage',
+    group: 'admin',
+  },
+  {
+    to: '/notifications',
+    label: 'Notifications',
+    description: 'What happened on your reports and in triage.',
+    group: 'overview',
+  },
   { to: '/account', label: 'Profile', description: 'Your name, email, roles and password.', group: 'account' },
   {
     to: '/account/two-factor',
@@ -75,6 +147,12 @@ export const SECTIONS: readonly Section[] = [
     to: '/account/tokens',
     label: 'API tokens',
     description: 'Personal tokens for scripts and the command line.',
+    group: 'account',
+  },
+  {
+    to: '/account/notifications',
+    label: 'Notification settings',
+    description: 'Which events reach you in the app and by mail.',
     group: 'account',
   },
 ];

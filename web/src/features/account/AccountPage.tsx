@@ -5,6 +5,7 @@ import { FormAlert, StatusMessage, TextField, localInvalid, useSubmit } from '..
 import { Chip, LoadError, Loading, PageHeader, RoleChips, Time } from '../../components/ui';
 import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
+import { HallOfFameOptIn } from '../halloffame/HallOfFamePages';
 import { PASSWORD_MIN } from '../../shared/server';
 
 export function AccountPage() {
@@ -55,6 +56,7 @@ export function AccountPage() {
         <p className="hint">To change your name, email or roles, ask a security lead.</p>
       </section>
       <ChangePassword />
+      <HallOfFameOptIn />
     </section>
   );
 }
