@@ -71,6 +71,7 @@ const InboxItem = Type.Object({
   id: Id,
   programId: Id,
   reporterId: Id,
+  reporterName: Type.String(),
   title: Type.String(),
   state: STATE,
   severity: SEVERITY,
