@@ -58,12 +58,26 @@ function stop(child) {
   });
 }
 
-async function load(url, headers, request = {}) {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; clock ticks of 1/100 s). */
+function cpuSeconds(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Load from this process (autocannon), measured two ways. Throughput is what the client saw;
+ * on a 2-core machine the client needs a core of its own and can be the bottleneck (the bare
+ * server idles), so each server's CPU time is read too: requests per CPU-second is the server's
+ * own capacity, independent of the client.
+ */
+async function load(url, headers, request = {}, pid) {
   // Warm up, then measure.
   await autocannon({ url, connections: CONNECTIONS, duration: 2, headers, ...request });
+  const cpuBefore = pid ? cpuSeconds(pid) : 0;
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers, ...request });
+  const cpu = pid ? cpuSeconds(pid) - cpuBefore : NaN;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p99: result.latency.p99, ok: result['2xx'] };
+  return { rps: result.requests.average, p99: result.latency.p99, ok: result['2xx'], perCpuSecond: result.requests.total / cpu };
 }
 
 if (!fs.existsSync(path.join(root, 'dist', 'server', 'cli', 'main.js'))) {
@@ -97,12 +111,12 @@ for (let i = 0; i < 3; i++) {
 // Throughput: one server at a time, each in its own process; autocannon runs here.
 const barePort = await freePort();
 const bare = await startAndTime(process.execPath, [path.join(root, 'bench', 'baselines', 'bare-fastify.mjs')], { PORT: String(barePort), BENCH_BODY: meBody }, `http://127.0.0.1:${barePort}/healthz`);
-const baseline = await load(`http://127.0.0.1:${barePort}/api/v1/me`, {});
+const baseline = await load(`http://127.0.0.1:${barePort}/api/v1/me`, {}, {}, bare.child.pid);
 await stop(bare.child);
 
 const port = await freePort();
 const server = await startAndTime(process.execPath, [cli, 'serve', '--port', String(port)], env, `http://127.0.0.1:${port}/healthz`);
-const me = await load(`http://127.0.0.1:${port}/api/v1/me`, auth);
+const me = await load(`http://127.0.0.1:${port}/api/v1/me`, auth, {}, server.child.pid);
 
 // Submissions: a programme made by a lead, then reports from the benchmark account.
 cvdesk(['user', 'create', '--email', 'bench-lead@example.org', '--role', 'lead', '--password-stdin'], env, 'throughput measuring passphrase\n');
@@ -121,13 +135,13 @@ const reportBody = JSON.stringify({
   impact: 'Session theft via crafted links.',
 });
 const submitRequest = { method: 'POST', body: reportBody };
-const submissions = await load(`http://127.0.0.1:${port}/api/v1/reports`, { ...auth, 'content-type': 'application/json' }, submitRequest);
+const submissions = await load(`http://127.0.0.1:${port}/api/v1/reports`, { ...auth, 'content-type': 'application/json' }, submitRequest, server.child.pid);
 await stop(server.child);
 const { default: SQLite } = await import('better-sqlite3');
 const stored = new SQLite(path.join(dataDir, 'cvdesk.sqlite'), { readonly: true }).prepare('select count(*) as n from reports').get().n;
 const bareSubmitPort = await freePort();
 const bareSubmit = await startAndTime(process.execPath, [path.join(root, 'bench', 'baselines', 'bare-fastify.mjs')], { PORT: String(bareSubmitPort), BENCH_BODY: meBody }, `http://127.0.0.1:${bareSubmitPort}/healthz`);
-const submitBaseline = await load(`http://127.0.0.1:${bareSubmitPort}/api/v1/reports`, { 'content-type': 'application/json' }, submitRequest);
+const submitBaseline = await load(`http://127.0.0.1:${bareSubmitPort}/api/v1/reports`, { 'content-type': 'application/json' }, submitRequest, bareSubmit.child.pid);
 await stop(bareSubmit.child);
 fs.rmSync(dataDir, { recursive: true, force: true });
 
@@ -137,6 +151,7 @@ const lines = [
   `  cvdesk        ${f(me.rps)} req/s  p99 ${me.p99} ms`,
   `  bare Fastify  ${f(baseline.rps)} req/s  p99 ${baseline.p99} ms`,
   `  ratio         ${(me.rps / baseline.rps).toFixed(2)}   (target >= 0.50)`,
+  `  server capacity (requests per server CPU-second): cvdesk ${f(me.perCpuSecond)}, bare ${f(baseline.perCpuSecond)}, ratio ${(me.perCpuSecond / baseline.perCpuSecond).toFixed(2)}`,
   `cold start to first served request (median of 3):`,
   `  cvdesk serve  ${f(median(coldCvdesk))} ms   (target < 1500 ms)`,
   `  bare Fastify  ${f(median(coldBare))} ms`,
@@ -145,6 +160,7 @@ const lines = [
   `  cvdesk        ${f(submissions.rps)} req/s  p99 ${submissions.p99} ms`,
   `  bare Fastify  ${f(submitBaseline.rps)} req/s  p99 ${submitBaseline.p99} ms`,
   `  ratio         ${(submissions.rps / submitBaseline.rps).toFixed(3)}   (target >= 0.30)`,
+  `  server capacity (requests per server CPU-second): cvdesk ${f(submissions.perCpuSecond)}, bare ${f(submitBaseline.perCpuSecond)}, ratio ${(submissions.perCpuSecond / submitBaseline.perCpuSecond).toFixed(3)}`,
   `  durability    ${stored} reports stored for ${submissions.ok} acknowledged in the measured run (plus warm-up): ${stored >= submissions.ok ? 'all kept' : 'LOST SOME'}`,
 ];
 console.log(lines.join('\n'));
