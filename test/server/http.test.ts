@@ -18,7 +18,8 @@ describe.each(DIALECTS)('HTTP hardening on %s', (engine) => {
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).not.toContain('unsafe-inline');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
-      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      if (url.startsWith('/api/v1/')) expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+      else expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(res.headers['strict-transport-security']).toBeUndefined();
     }
     expect((await t.request({ method: 'GET', url: '/api/v1/me' })).headers['cache-control']).toBe('no-store');

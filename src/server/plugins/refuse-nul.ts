@@ -19,6 +19,8 @@ function findNul(value: unknown, path: string, depth = 0): string | undefined {
  */
 export function registerRefuseNul(app: FastifyInstance): void {
   app.addHook('preValidation', (request, _reply, done) => {
+    // Most reads carry nothing to scan: skip the walk.
+    if (request.body === undefined && !request.url.includes('?') && Object.keys(request.params as object).length === 0) return done();
     for (const [part, prefix] of [
       [request.params, 'params:'],
       [request.query, 'querystring:'],
