@@ -13,6 +13,7 @@ import type { NotificationPreferenceTable, NotificationTable } from '../domain/n
 import type { WebhookAttemptTable, WebhookDeliveryTable, WebhookEndpointTable } from '../domain/webhooks/webhook.table.js';
 import type { ReportCollaboratorTable, RewardTable } from '../domain/rewards/reward.table.js';
 import type { HallOfFameProfileTable, ProgramSubmissionLimitTable, ReputationEntryTable, ReputationPointsTable } from '../domain/reputation/reputation.table.js';
+import type { IncidentMessageTable, IncidentReceiptTable, IncidentSettingTable, IncidentTable, MailIntakeLinkTable } from '../domain/incidents/incident.table.js';
 
 /** Every table, as Kysely sees it. Each area owns its `*.table.ts`. */
 export interface Database {
@@ -50,4 +51,9 @@ export interface Database {
   reputation_points: ReputationPointsTable;
   program_submission_limits: ProgramSubmissionLimitTable;
   hall_of_fame_profiles: HallOfFameProfileTable;
+  incidents: IncidentTable;
+  incident_messages: IncidentMessageTable;
+  incident_receipts: IncidentReceiptTable;
+  incident_settings: IncidentSettingTable;
+  mail_intake_links: MailIntakeLinkTable;
 }

@@ -7,6 +7,9 @@ import { deliverWebhookJob } from './processors/deliver-webhook.js';
 import { KEYS_DAILY_CHECK_JOB } from '../domain/keys/key-warnings.service.js';
 import { keysDailyCheckJob } from './tasks/keys-daily-check.js';
 import { REPORTS_HOURLY_JOB, runReportsHourly } from '../domain/reports/report-housekeeping.js';
+import { INCIDENT_ALARM_JOB, INCIDENTS_HOURLY_JOB } from '../domain/incidents/incident.js';
+import { runIncidentAlarm, type AlarmPayload } from '../domain/incidents/incident-alarms.js';
+import { runIncidentsHourly } from '../domain/incidents/incident-retention.js';
 
 /**
  * Every job cvdesk runs, by name: one line per processor or task. A job whose name is missing
@@ -20,6 +23,12 @@ export function buildJobHandlers(context: AppContext): JobHandlers {
     [KEYS_DAILY_CHECK_JOB]: keysDailyCheckJob(context),
     [REPORTS_HOURLY_JOB]: async () => {
       await runReportsHourly(context);
+    },
+    [INCIDENT_ALARM_JOB]: async (payload: AlarmPayload) => {
+      await runIncidentAlarm(context, payload.incidentId);
+    },
+    [INCIDENTS_HOURLY_JOB]: async () => {
+      await runIncidentsHourly(context);
     },
   };
 }

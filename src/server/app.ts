@@ -6,6 +6,7 @@ import type { AppContext } from '../context.js';
 import { packageVersion } from '../config/paths.js';
 import { registerAuthentication } from './plugins/authentication.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerRefuseNul } from './plugins/refuse-nul.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerWebApp } from './plugins/web-app.js';
@@ -29,15 +30,18 @@ import { notificationsRoutes } from './routes/notifications.routes.js';
 import { webhooksRoutes } from './routes/webhooks.routes.js';
 import { rewardsRoutes } from './routes/rewards.routes.js';
 import { hallOfFameRoutes } from './routes/hall-of-fame.routes.js';
+import { incidentsRoutes } from './routes/incidents.routes.js';
 import { ErrorResponse } from './schemas.js';
 
 export interface BuildAppOptions {
   /** Log requests (off in tests). */
   logger?: boolean;
+  /** Where log lines go (default standard output); tests capture them. */
+  logStream?: { write(line: string): void };
 }
 
 /** Every area's routes under /api/v1. A new area adds one line here. */
-const API_ROUTES = [authRoutes, meRoutes, usersRoutes, auditRoutes, operationsRoutes, programsRoutes, reportsRoutes, attachmentsRoutes, weaknessRoutes, reportWorkflowRoutes, settingsRoutes, keysRoutes, notificationsRoutes, webhooksRoutes, rewardsRoutes, hallOfFameRoutes];
+const API_ROUTES = [authRoutes, meRoutes, usersRoutes, auditRoutes, operationsRoutes, programsRoutes, reportsRoutes, attachmentsRoutes, weaknessRoutes, reportWorkflowRoutes, settingsRoutes, keysRoutes, notificationsRoutes, webhooksRoutes, rewardsRoutes, hallOfFameRoutes, incidentsRoutes];
 
 /**
  * Builds the HTTP server without listening, so tests use `app.inject()` and main.ts decides
@@ -49,9 +53,18 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
     logger:
       options.logger === false || config.logLevel === 'silent'
         ? false
-        : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'] },
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.headers["x-follow-up-token"]', 'res.headers["set-cookie"]'],
+            ...(options.logStream ? { stream: options.logStream } : {}),
+            serializers: {
+              // Query strings can carry secrets (emailed links' tokens, receipts): log the path only.
+              req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: request.url.split('?')[0], remoteAddress: request.ip }),
+            },
+          },
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    // Fastify takes a hop count too (proxy-addr), though its types only name the other forms.
+    trustProxy: config.trustProxy as boolean | string[],
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ...(config.tlsCertFile && config.tlsKeyFile ? { https: { cert: fs.readFileSync(config.tlsCertFile), key: fs.readFileSync(config.tlsKeyFile) } } : {}),
@@ -63,6 +76,7 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   });
 
   registerErrorHandler(app);
+  registerRefuseNul(app);
   registerSecurityHeaders(app);
   await app.register(rateLimit, {
     global: false,

@@ -4,11 +4,14 @@ import { bootstrapFirstAdmin } from '../domain/auth/account.service.js';
 import { buildApp } from './app.js';
 import { inTransaction } from './transaction.js';
 import type { FastifyInstance } from 'fastify';
+import { startMailIntake, type MailIntakeServer } from '../mail-intake/server.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   context: AppContext;
   url: string;
+  /** The SMTP intake, when MAIL_INTAKE_PORT is set. */
+  mailIntake?: MailIntakeServer | undefined;
   /** Finishes in-flight requests, stops the job workers, closes the database. */
   stop(): Promise<void>;
 }
@@ -28,13 +31,17 @@ export async function startServer(config: Config, print: (line: string) => void 
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `${config.tlsCertFile ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   print(`cvdesk is listening on ${url} (public address ${config.publicUrl}, database ${context.engine})`);
+  const mailIntake = config.mailIntakePort !== undefined ? await startMailIntake(context) : undefined;
+  if (mailIntake) print(`SMTP intake for the security mailbox on ${mailIntake.host}:${mailIntake.port}`);
   let stopping: Promise<void> | undefined;
   return {
     app,
     context,
     url,
+    mailIntake,
     stop() {
       stopping ??= (async () => {
+        await mailIntake?.stop();
         await app.close();
         await context.close();
       })();

@@ -6,7 +6,7 @@ export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptTable>;
 
 /** Events an endpoint may subscribe to. `ping` (the test button) is sent to one endpoint on request. */
-export const WEBHOOK_EVENT_TYPES = ['report.created', 'report.state_changed', 'report.comment_added', 'report.severity_changed', 'report.assigned', 'reward.awarded'] as const;
+export const WEBHOOK_EVENT_TYPES = ['report.created', 'report.state_changed', 'report.comment_added', 'report.severity_changed', 'report.assigned', 'reward.awarded', 'incident.received'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export const PING_EVENT = 'ping';
 

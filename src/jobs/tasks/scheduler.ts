@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { KEYS_DAILY_CHECK_JOB } from '../../domain/keys/key-warnings.service.js';
 import { REPORTS_HOURLY_JOB } from '../../domain/reports/report-housekeeping.js';
+import { INCIDENTS_HOURLY_JOB } from '../../domain/incidents/incident.js';
 import { iso } from '../../shared/time.js';
 
 /**
@@ -25,6 +26,7 @@ export interface PeriodicTask {
 export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: 'keys.daily-check', every: 'day', job: KEYS_DAILY_CHECK_JOB },
   { name: 'reports.hourly', every: 'hour', job: REPORTS_HOURLY_JOB },
+  { name: 'incidents.hourly', every: 'hour', job: INCIDENTS_HOURLY_JOB },
 ];
 
 /** The period `date` falls in, in UTC: `2026-11-27` (day) or `2026-11-27T13` (hour). */

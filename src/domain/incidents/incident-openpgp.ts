@@ -1,0 +1,209 @@
+import type { Key, PrivateKey } from 'openpgp';
+import type { Executor } from '../../db/dialect.js';
+import { AppError } from '../../shared/errors.js';
+import type { KeyStatus } from '../keys/keys.table.js';
+import { fingerprintOf, hasUnprotectedSecret, loadOpenPgp } from '../keys/openpgp.js';
+
+/**
+ * Checks OpenPGP text without decrypting it: cvdesk never holds a key that could. What can be
+ * checked is the armour (present, complete, checksum), the packet structure (recipients, one
+ * integrity-protected encrypted body, nothing in the clear beside it) and the recipients' key
+ * ids. Each refusal names what is wrong, so a reporter's tool can be fixed.
+ */
+
+export interface InspectedMessage {
+  /** Bytes of the armoured text as received. */
+  size: number;
+  /** Key ids of the recipients (16 hex digits, lower case), in packet order. */
+  keyIds: string[];
+}
+
+export interface Recipient {
+  keyId: string;
+  fingerprint: string;
+}
+
+const BEGIN = '-----BEGIN PGP MESSAGE-----';
+const END = '-----END PGP MESSAGE-----';
+const WILDCARD = '0000000000000000';
+
+/** OpenPGP packet tags (RFC 9580 §5). */
+const TAG = { pkesk: 1, signature: 2, skesk: 3, onePass: 4, compressed: 8, symEncrypted: 9, marker: 10, literal: 11, seipd: 18, aead: 20, padding: 21 } as const;
+
+const openpgpInvalid = (field: string, message: string) => new AppError('openpgp_invalid', `${field.replace(/^\//, '')}: ${message}`, [{ field, message }]);
+const unknownRecipient = (field: string, message: string) => new AppError('unknown_recipient', `${field.replace(/^\//, '')}: ${message}`, [{ field, message }]);
+
+/** What kind of armoured block `text` starts with, for a message that says what was sent instead. */
+function armourKind(text: string): string | undefined {
+  return /^-----BEGIN PGP ([A-Z ,/0-9]+)-----/.exec(text)?.[1];
+}
+
+/**
+ * The armoured text must be exactly one `PGP MESSAGE` block (surrounding white space aside),
+ * readable by OpenPGP.js, holding recipients (public-key encrypted session keys) and one
+ * integrity-protected encrypted data packet. Throws openpgp_invalid (400) or payload_too_large
+ * (413) naming `field`; never anything that depends on the plaintext.
+ */
+export async function inspectEncryptedMessage(text: unknown, field: string, maxBytes: number): Promise<InspectedMessage> {
+  if (typeof text !== 'string' || text.trim() === '') throw openpgpInvalid(field, 'is required: an armoured OpenPGP message');
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > maxBytes) {
+    throw new AppError('payload_too_large', `${field.replace(/^\//, '')}: is ${size} bytes; at most ${maxBytes} are accepted`, [{ field, message: `at most ${maxBytes} bytes` }]);
+  }
+  const trimmed = text.trim();
+  const kind = armourKind(trimmed);
+  if (kind === 'SIGNED MESSAGE') {
+    throw openpgpInvalid(field, 'is a cleartext-signed message, readable by anyone: encrypt it to the organisation key instead (gpg --encrypt --armor)');
+  }
+  if (kind && kind !== 'MESSAGE') throw openpgpInvalid(field, `is a PGP ${kind.toLowerCase()}, not an encrypted message (-----BEGIN PGP MESSAGE-----)`);
+  if (!kind) {
+    if (trimmed.includes(BEGIN)) throw openpgpInvalid(field, 'has text before the armour: send only the -----BEGIN PGP MESSAGE----- block');
+    throw openpgpInvalid(field, 'is not an armoured OpenPGP message (it must start with -----BEGIN PGP MESSAGE-----)');
+  }
+  const end = trimmed.indexOf(END);
+  if (end < 0) throw openpgpInvalid(field, 'is truncated: the armour has no -----END PGP MESSAGE----- line');
+  if (end + END.length !== trimmed.length) throw openpgpInvalid(field, 'has text after the armour, or more than one message: send exactly one -----BEGIN PGP MESSAGE----- block');
+
+  const openpgp = await loadOpenPgp();
+  let packets: { constructor: unknown }[];
+  let keyIds: string[];
+  try {
+    const message = await openpgp.readMessage({ armoredMessage: trimmed });
+    packets = [...message.packets] as { constructor: unknown }[];
+    keyIds = message.getEncryptionKeyIDs().map((id) => id.toHex().toLowerCase());
+  } catch (error) {
+    const reason = (error as Error).message ?? String(error);
+    if (/integrity check|checksum/i.test(reason)) throw openpgpInvalid(field, 'is damaged: its armour checksum does not match (truncated or altered on the way)');
+    if (/unexpected end|end of (packet|stream|input)/i.test(reason)) throw openpgpInvalid(field, 'is truncated: it ends inside an OpenPGP packet');
+    if (/misformed armored text|armor/i.test(reason)) throw openpgpInvalid(field, 'is not valid OpenPGP armour (bad base64 or armour headers)');
+    throw openpgpInvalid(field, `cannot be read as an OpenPGP message: ${reason.slice(0, 200)}`);
+  }
+  const tags = packets.map((packet) => (packet.constructor as { tag?: number }).tag ?? -1);
+  const encrypted = tags.filter((tag) => tag === TAG.seipd || tag === TAG.aead);
+  if (tags.includes(TAG.symEncrypted)) {
+    throw openpgpInvalid(field, 'has no integrity protection (a legacy Symmetrically Encrypted Data packet): encrypt it again with a current OpenPGP tool');
+  }
+  if (encrypted.length === 0) {
+    if (tags.some((tag) => tag === TAG.signature || tag === TAG.onePass)) throw openpgpInvalid(field, 'is signed but not encrypted: anyone could read it; encrypt it to the organisation key');
+    if (tags.some((tag) => tag === TAG.literal || tag === TAG.compressed)) throw openpgpInvalid(field, 'is not encrypted: anyone could read it; encrypt it to the organisation key');
+    throw openpgpInvalid(field, 'holds no encrypted data');
+  }
+  if (encrypted.length > 1) throw openpgpInvalid(field, 'holds more than one encrypted body: send one message');
+  const last = tags[tags.length - 1];
+  if (last !== TAG.seipd && last !== TAG.aead && last !== TAG.padding) throw openpgpInvalid(field, 'has packets after its encrypted body');
+  const allowed = new Set<number>([TAG.pkesk, TAG.skesk, TAG.marker, TAG.seipd, TAG.aead, TAG.padding]);
+  if (tags.some((tag) => !allowed.has(tag))) throw openpgpInvalid(field, 'holds packets outside its encryption (signatures or data in the clear)');
+  if (!tags.includes(TAG.pkesk)) {
+    if (tags.includes(TAG.skesk)) throw openpgpInvalid(field, "is encrypted with a password, not to a key: encrypt it to the organisation key (gpg --encrypt, not --symmetric)");
+    throw openpgpInvalid(field, 'names no recipient');
+  }
+  return { size, keyIds };
+}
+
+interface KnownKey {
+  fingerprint: string;
+  status: KeyStatus;
+}
+
+/** Key ids (primary and subkeys) of each organisation key, parsed once per key. */
+const keyIdsByFingerprint = new Map<string, string[]>();
+
+async function keyIdsOf(fingerprint: string, armoredKey: string): Promise<string[]> {
+  const cached = keyIdsByFingerprint.get(fingerprint);
+  if (cached) return cached;
+  const openpgp = await loadOpenPgp();
+  const key = await openpgp.readKey({ armoredKey });
+  const ids = key.getKeys().map((k) => k.getKeyID().toHex().toLowerCase());
+  keyIdsByFingerprint.set(fingerprint, ids);
+  return ids;
+}
+
+/** Every key id of every organisation key, with its key's fingerprint and status. */
+export async function organisationKeyIds(db: Executor): Promise<Map<string, KnownKey>> {
+  const rows = await db.selectFrom('openpgp_keys').select(['fingerprint', 'status', 'public_key']).execute();
+  const map = new Map<string, KnownKey>();
+  for (const row of rows) for (const id of await keyIdsOf(row.fingerprint, row.public_key)) map.set(id, { fingerprint: row.fingerprint, status: row.status });
+  return map;
+}
+
+/**
+ * The organisation keys (current or previous) a message is encrypted to. A message for none of
+ * them is refused (422 unknown_recipient): cvdesk could never decrypt it. A message only for a
+ * revoked key is refused too — the reporter holds a stale key, and the revocation may mean the
+ * key is compromised.
+ */
+export async function organisationRecipients(db: Executor, inspected: InspectedMessage, field: string): Promise<Recipient[]> {
+  const known = await organisationKeyIds(db);
+  const matches = inspected.keyIds.map((keyId) => ({ keyId, key: known.get(keyId) }));
+  const usable = matches.filter((m) => m.key && m.key.status !== 'revoked').map((m) => ({ keyId: m.keyId, fingerprint: m.key!.fingerprint }));
+  if (usable.length > 0) return [...new Map(usable.map((r) => [r.keyId, r])).values()];
+  const revoked = matches.find((m) => m.key?.status === 'revoked');
+  if (revoked) throw unknownRecipient(field, `is encrypted to a revoked organisation key (${revoked.key!.fingerprint}): fetch /pgp-key.txt again and encrypt to the current key`);
+  if (inspected.keyIds.every((id) => id === WILDCARD)) {
+    throw unknownRecipient(field, 'is encrypted to a hidden recipient (wildcard key id, e.g. gpg --throw-keyids): cvdesk cannot tell it is for the organisation key; encrypt without hiding the recipient');
+  }
+  if (known.size === 0) throw unknownRecipient(field, 'is encrypted to an unknown key: the organisation has no OpenPGP key yet');
+  throw unknownRecipient(field, `is encrypted to an unknown key (key id ${inspected.keyIds.filter((id) => id !== WILDCARD).join(', ')}): not to a current or previous key of the organisation; fetch /pgp-key.txt and encrypt to the key there`);
+}
+
+const KEY_MAX_BYTES = 100_000;
+
+/** Can encrypt now — or within a day, for a key made on a machine whose clock runs ahead. */
+async function canEncrypt(key: Key, now: Date): Promise<boolean> {
+  for (const date of [now, new Date(now.getTime() + 86_400_000)]) {
+    try {
+      await key.getEncryptionKey(undefined, date);
+      return true;
+    } catch {
+      // Try the next date.
+    }
+  }
+  return false;
+}
+
+/** The reporter's public key, for encrypted replies: one armoured public key that can encrypt now. */
+export async function readReporterPublicKey(text: string, field: string, now: Date): Promise<Key> {
+  const armored = text.trim();
+  if (Buffer.byteLength(armored) > KEY_MAX_BYTES) throw openpgpInvalid(field, `is too large for one key (at most ${KEY_MAX_BYTES} bytes)`);
+  if (/^-----BEGIN PGP PRIVATE KEY BLOCK-----/.test(armored)) throw openpgpInvalid(field, 'is a private key: give only your public key (it was not stored)');
+  if (!/^-----BEGIN PGP PUBLIC KEY BLOCK-----/.test(armored)) throw openpgpInvalid(field, 'is not an armoured OpenPGP public key (-----BEGIN PGP PUBLIC KEY BLOCK-----)');
+  const openpgp = await loadOpenPgp();
+  let keys: Key[];
+  try {
+    keys = await openpgp.readKeys({ armoredKeys: armored });
+  } catch (error) {
+    throw openpgpInvalid(field, `cannot be read: ${((error as Error).message ?? '').slice(0, 200)}`);
+  }
+  if (keys.length !== 1) throw openpgpInvalid(field, `holds ${keys.length} keys; give one`);
+  const key = keys[0]!;
+  if (!(await canEncrypt(key, now))) throw openpgpInvalid(field, 'has no valid encryption key (expired, revoked, or signing only)');
+  return key;
+}
+
+/**
+ * A reply key: the reporter's private key, protected by a passphrase (the /report page uses the
+ * receipt code), so it can be kept here for a reporter who has no key of their own. An
+ * unprotected private key is refused and not stored.
+ */
+export async function readProtectedReplyKey(text: string, field: string, now: Date): Promise<PrivateKey> {
+  const armored = text.trim();
+  if (Buffer.byteLength(armored) > KEY_MAX_BYTES) throw openpgpInvalid(field, `is too large for one key (at most ${KEY_MAX_BYTES} bytes)`);
+  if (!/^-----BEGIN PGP PRIVATE KEY BLOCK-----/.test(armored)) throw openpgpInvalid(field, 'is not an armoured OpenPGP private key (-----BEGIN PGP PRIVATE KEY BLOCK-----)');
+  const openpgp = await loadOpenPgp();
+  let key: PrivateKey;
+  try {
+    key = await openpgp.readPrivateKey({ armoredKey: armored });
+  } catch (error) {
+    throw openpgpInvalid(field, `cannot be read: ${((error as Error).message ?? '').slice(0, 200)}`);
+  }
+  if (hasUnprotectedSecret(key)) throw openpgpInvalid(field, 'is not protected by a passphrase: protect it (the /report page uses the receipt code) before sending it; it was not stored');
+  if (!(await canEncrypt(key, now))) throw openpgpInvalid(field, 'has no valid encryption key');
+  return key;
+}
+
+/** Key ids (lower-case hex) of every key in `key`. */
+export function keyIdsOfKey(key: Key): string[] {
+  return key.getKeys().map((k) => k.getKeyID().toHex().toLowerCase());
+}
+
+export { fingerprintOf };

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppContext } from '../../context.js';
+
+/**
+ * Where the ciphertext of sealed messages lives: a folder beside the attachment store,
+ * `<data folder>/incidents/`, one file per message (mode 0600), named by a random key that the
+ * incident_messages row holds. The database keeps only the routing metadata, so it stays small
+ * however large the reports are, and the bytes are written off the main thread: a 100 KB row costs
+ * SQLite's single connection ~1.5 ms of WAL writing and checkpointing, and the attachment store's
+ * stream pipeline ~2.4 ms of main-thread time, where one asynchronous write costs ~0.3 ms. (An
+ * object store can take this folder's place, as it can the attachment store's.)
+ *
+ * Writes come before the transaction that names them; if that transaction fails, the files are
+ * removed again (`withStoredCiphertexts`). Deletions come after the transaction that dropped the
+ * rows. A crash in between leaves at most an unnamed file of ciphertext behind.
+ */
+
+const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const made = new Set<string>();
+
+function folderOf(context: AppContext): string {
+  return path.join(context.config.dataDir, 'incidents');
+}
+
+function pathOf(context: AppContext, key: string): string {
+  if (!KEY.test(key)) throw new Error('bad incident storage key');
+  return path.join(folderOf(context), key.slice(0, 2), key);
+}
+
+export async function storeCiphertext(context: AppContext, armoured: string): Promise<string> {
+  const key = randomUUID();
+  const file = pathOf(context, key);
+  const dir = path.dirname(file);
+  if (!made.has(dir)) {
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+    made.add(dir);
+  }
+  try {
+    await fs.promises.writeFile(file, armoured, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // The folder went away (restored from a backup, cleaned by hand): make it again, once.
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+    await fs.promises.writeFile(file, armoured, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
+  }
+  return key;
+}
+
+export function readCiphertext(context: AppContext, key: string): Promise<string> {
+  return fs.promises.readFile(pathOf(context, key), 'utf8');
+}
+
+export async function discardCiphertexts(context: AppContext, keys: readonly string[]): Promise<void> {
+  for (const key of keys) await fs.promises.rm(pathOf(context, key), { force: true });
+}
+
+/** Stores `texts`, runs `work` with their keys, and removes them again if `work` fails. */
+export async function withStoredCiphertexts<T>(context: AppContext, texts: readonly string[], work: (keys: string[]) => Promise<T>): Promise<T> {
+  const keys: string[] = [];
+  try {
+    for (const text of texts) keys.push(await storeCiphertext(context, text));
+    return await work(keys);
+  } catch (error) {
+    await discardCiphertexts(context, keys);
+    throw error;
+  }
+}
