@@ -35,7 +35,10 @@ function run(command, args) {
 function counts(file) {
   try {
     const report = JSON.parse(fs.readFileSync(file, 'utf8'));
-    return { passed: report.numPassedTests ?? 0, failed: (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0), skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0) };
+    // A file that fails to load has no failed tests but a failed suite: count it once.
+    const failedTests = report.numFailedTests ?? 0;
+    const brokenFiles = (report.testResults ?? []).filter((file) => file.status !== 'passed' && (file.assertionResults ?? []).every((test) => test.status !== 'failed')).length;
+    return { passed: report.numPassedTests ?? 0, failed: failedTests + brokenFiles, skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0) };
   } catch {
     return { passed: 0, failed: 1, skipped: 0 };
   }

@@ -26,6 +26,13 @@ describe.each(DIALECTS)('reputation and hall of fame on %s', (engine) => {
     const res = await t.request({ method: 'POST', url: `/api/v1/reports/${id}/transitions`, token: triager.token, payload: { to, ...reason, ...extra } });
     expect(res.statusCode, res.body).toBe(200);
   };
+  /** Disclosure goes through its own flow: the reporter asks, staff agree (the programme's mode is mutual). */
+  const disclose = async (id: string, reporter: BuiltUser) => {
+    clock.advance(1000);
+    expect((await t.request({ method: 'POST', url: `/api/v1/reports/${id}/disclosure`, token: reporter.token })).statusCode).toBe(200);
+    const agreed = await t.request({ method: 'POST', url: `/api/v1/reports/${id}/disclosure`, token: triager.token });
+    expect(agreed.json().publishedAt, agreed.body).toEqual(expect.any(String));
+  };
   const reputation = async (who: BuiltUser) => (await t.request({ method: 'GET', url: '/api/v1/me/reputation', token: who.token })).json() as {
     total: number;
     entries: { reportId: string; outcome: string; points: number; supersededAt: string | null }[];
@@ -56,7 +63,7 @@ describe.each(DIALECTS)('reputation and hall of fame on %s', (engine) => {
     ]);
     expect(mine.entries.reduce((sum, e) => sum + e.points, 0)).toBe(mine.total);
     // Disclosing a resolved report keeps its outcome: nothing new.
-    await move(resolved.id, 'disclosed');
+    await disclose(resolved.id, reporter);
     expect((await reputation(reporter)).entries).toHaveLength(4);
     const audit = await t.context.db.selectFrom('audit_events').select('action').where('object_id', '=', resolved.id).where('action', '=', 'reputation.recorded').execute();
     expect(audit).toHaveLength(1);
@@ -94,7 +101,7 @@ describe.each(DIALECTS)('reputation and hall of fame on %s', (engine) => {
     await move(original.id, 'resolved');
     await move(earlyDup.id, 'duplicate', { duplicateOf: original.id });
     expect((await reputation(early)).entries[0]).toMatchObject({ outcome: 'duplicate', points: 2 });
-    await move(original.id, 'disclosed');
+    await disclose(original.id, first);
     const lateDup = await submit(late);
     await move(lateDup.id, 'duplicate', { duplicateOf: original.id });
     expect((await reputation(late)).entries[0]).toMatchObject({ outcome: 'duplicate_after_disclosure', points: 0 });
