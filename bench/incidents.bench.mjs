@@ -7,79 +7,21 @@
 // Two figures: without follow-up (contact "none": validation, storage, audit, alarm) — the
 // submission itself — and with an anonymous receipt (the same plus one argon2id hash, ~20 ms of
 // CPU per submission by design), reported beside it.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
+import { CONNECTIONS, DURATION, cli, cvdesk, freePort, load as measure, root, startServer, stopServer as stop } from './lib.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const cli = path.join(root, 'bin', 'cvdesk.js');
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = 50;
 const TARGET_BYTES = 100 * 1024;
 
 if (!fs.existsSync(path.join(root, 'dist', 'server', 'server', 'routes', 'incidents.routes.js'))) {
   spawnSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' });
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function cvdesk(args, env, input) {
-  const result = spawnSync(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, input, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`cvdesk ${args.join(' ')} failed: ${result.stderr}`);
-  return result.stdout.trim();
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux; clock ticks of 1/100 s). */
-function cpuSeconds(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-async function start(command, args, env, url) {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 200) return child;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
-
-/**
- * Throughput as the client saw it, and the server's own capacity: requests per CPU-second of the
- * server process (on 2 cores the load generator needs a core of its own and can be the
- * bottleneck; the CPU figure does not depend on it).
- */
-async function load(url, body, pid) {
-  const request = { url, connections: CONNECTIONS, method: 'POST', headers: { 'content-type': 'application/json' }, body };
-  await autocannon({ ...request, duration: 2 });
-  const cpuBefore = cpuSeconds(pid);
-  const result = await autocannon({ ...request, duration: DURATION });
-  const cpu = cpuSeconds(pid) - cpuBefore;
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p99: result.latency.p99, ok: result['2xx'], perCpuSecond: result.requests.total / cpu };
-}
+const start = async (command, args, env, url) => (await startServer(command, args, env, url)).child;
+const load = (url, body, pid) => measure(url, { 'content-type': 'application/json' }, { method: 'POST', body }, pid);
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cvdesk-bench-incidents-'));
 const env = {

@@ -8,77 +8,11 @@
 //   3. Report submission (no attachments), 50 connections, against a bare Fastify route that
 //      accepts the same JSON body; every acknowledged report must be in the database afterwards.
 //                                                       target: ratio >= 0.3
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
-
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const cli = path.join(root, 'bin', 'cvdesk.js');
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = 50;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function cvdesk(args, env, input) {
-  const result = spawnSync(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, input, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`cvdesk ${args.join(' ')} failed: ${result.stderr}`);
-  return result.stdout.trim();
-}
-
-/** Spawns a server and resolves with the ms from spawn to the first 200 on `url`. */
-async function startAndTime(command, args, env, url, headers = {}) {
-  const started = process.hrtime.bigint();
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (;;) {
-    try {
-      const res = await fetch(url, { headers });
-      if (res.status === 200) return { child, ms: Number(process.hrtime.bigint() - started) / 1e6 };
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux; clock ticks of 1/100 s). */
-function cpuSeconds(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/**
- * Load from this process (autocannon), measured two ways. Throughput is what the client saw;
- * on a 2-core machine the client needs a core of its own and can be the bottleneck (the bare
- * server idles), so each server's CPU time is read too: requests per CPU-second is the server's
- * own capacity, independent of the client.
- */
-async function load(url, headers, request = {}, pid) {
-  // Warm up, then measure.
-  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers, ...request });
-  const cpuBefore = pid ? cpuSeconds(pid) : 0;
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers, ...request });
-  const cpu = pid ? cpuSeconds(pid) - cpuBefore : NaN;
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p99: result.latency.p99, ok: result['2xx'], perCpuSecond: result.requests.total / cpu };
-}
+import { CONNECTIONS, DURATION, cli, cvdesk, freePort, load, root, startServer as startAndTime, stopServer as stop } from './lib.mjs';
 
 if (!fs.existsSync(path.join(root, 'dist', 'server', 'cli', 'main.js'))) {
   spawnSync('npm', ['run', 'build:server'], { cwd: root, stdio: 'inherit' });
