@@ -32,6 +32,7 @@ import { rewardsRoutes } from './routes/rewards.routes.js';
 import { hallOfFameRoutes } from './routes/hall-of-fame.routes.js';
 import { incidentsRoutes } from './routes/incidents.routes.js';
 import { ErrorResponse } from './schemas.js';
+import { lazyCompilersFactory } from './lazy-compilers.js';
 
 export interface BuildAppOptions {
   /** Log requests (off in tests). */
@@ -68,6 +69,7 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ...(config.tlsCertFile && config.tlsKeyFile ? { https: { cert: fs.readFileSync(config.tlsCertFile), key: fs.readFileSync(config.tlsKeyFile) } } : {}),
+    schemaController: { compilersFactory: lazyCompilersFactory as never },
     ajv: {
       // Unknown fields are an error naming the field, not silently dropped.
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
