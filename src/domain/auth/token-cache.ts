@@ -28,20 +28,20 @@ export class TokenCache {
   private readonly entries = new Map<string, CachedCredential>();
   private clearedAt = Number.NEGATIVE_INFINITY;
 
-  get(tokenHash: string, now: Date): CachedCredential | undefined {
-    const entry = this.entries.get(tokenHash);
+  get(token: string, now: Date): CachedCredential | undefined {
+    const entry = this.entries.get(token);
     if (!entry) return undefined;
     if (now.getTime() - entry.checkedAt >= TOKEN_CACHE_TTL_MS || now.getTime() < entry.checkedAt) {
-      this.entries.delete(tokenHash);
+      this.entries.delete(token);
       return undefined;
     }
     return entry;
   }
 
-  set(tokenHash: string, entry: CachedCredential): void {
+  set(token: string, entry: CachedCredential): void {
     if (entry.checkedAt - this.clearedAt < QUIET_AFTER_CLEAR_MS) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(tokenHash, entry);
+    this.entries.set(token, entry);
   }
 
   /** Forget everything: called whenever a token or an account's standing changes. */

@@ -113,7 +113,9 @@ export const CACHE_MISS = Symbol('cache miss');
 export function tokenFromCache(context: AppContext, token: string, ip?: string): TokenHolder | undefined | typeof CACHE_MISS {
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
   const now = context.clock.now();
-  const cached = context.tokenCache.get(sha256(token), now);
+  // Keyed by the token itself: hashing it on every call would cost more than the lookup, and the
+  // token is in this process's memory (the request) anyway.
+  const cached = context.tokenCache.get(token, now);
   if (!cached) return CACHE_MISS;
   if (cached.tokenExpiresAt !== null && now >= new Date(cached.tokenExpiresAt)) return undefined;
   return { actor: { ...cached.actor, ip }, user: cached.user };
@@ -140,6 +142,6 @@ export async function authenticateToken(context: AppContext, db: Executor, token
     await db.updateTable('api_tokens').set({ last_used_at: iso(now) }).where('id', '=', token_id).execute();
   }
   const actor: UserActor = { kind: 'user', userId: user.id, email: user.email, roles: userRoles(user), via: 'token', scopes: JSON.parse(token_scopes) as TokenScope[], tokenId: token_id };
-  context.tokenCache.set(tokenHash, { actor, user, tokenExpiresAt: found.token_expires_at, checkedAt: now.getTime() });
+  context.tokenCache.set(token, { actor, user, tokenExpiresAt: found.token_expires_at, checkedAt: now.getTime() });
   return { actor: { ...actor, ip }, user };
 }

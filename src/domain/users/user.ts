@@ -22,7 +22,23 @@ export function userRoles(row: Pick<UserRow, 'roles'>): Role[] {
   return Array.isArray(parsed) ? parsed.filter((r): r is Role => typeof r === 'string' && isRole(r)) : [];
 }
 
+/**
+ * Views of rows already presented: the token cache hands the same row object to every request
+ * for a second, and /me should not re-parse it each time. A row object never changes, so its
+ * view cannot go stale; callers must not mutate the view.
+ */
+const presented = new WeakMap<UserRow, UserView>();
+
 export function presentUser(row: UserRow): UserView {
+  let view = presented.get(row);
+  if (!view) {
+    view = buildUserView(row);
+    presented.set(row, view);
+  }
+  return view;
+}
+
+function buildUserView(row: UserRow): UserView {
   return {
     id: row.id,
     email: row.email,
