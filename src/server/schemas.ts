@@ -14,6 +14,12 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse', description: 'The shape of every error; codes are listed in docs/errors.md' },
 );
 
+/** `schema` or null. */
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** Markdown as written, and the same rendered safely on the server (see domain/markdown). */
+export const Rendered = Type.Object({ markdown: Type.String(), html: Type.String() });
+
 export const Role = Type.Enum(ROLES);
 export const TokenScope = Type.Enum(TOKEN_SCOPES);
 export const Email = Type.String({ minLength: 3, maxLength: 254, description: 'An email address' });

@@ -35,3 +35,13 @@ const MAX_SOURCE = 1_000_000;
 export function renderMarkdown(source: string): string {
   return md.render(source.length > MAX_SOURCE ? source.slice(0, MAX_SOURCE) : source);
 }
+
+/** Markdown as written beside its safe rendering: the shape every API answer carrying Markdown uses. */
+export interface Rendered {
+  markdown: string;
+  html: string;
+}
+
+export function rendered(markdown: string): Rendered {
+  return { markdown, html: renderMarkdown(markdown) };
+}

@@ -5,7 +5,7 @@ import { newId } from '../../shared/ids.js';
 import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorId, type Actor } from '../auth/actor.js';
-import { renderMarkdown } from '../markdown/render-markdown.js';
+import { rendered } from '../markdown/render-markdown.js';
 import { findUserById } from '../users/user.repository.js';
 import { measuredMedians, type ResponseMedians } from './program-medians.js';
 import { assertCanManagePrograms, assertCanSeeProgram, isStaffActor } from './program.policy.js';
@@ -181,8 +181,8 @@ export async function presentProgram(db: Executor, program: ProgramRow): Promise
     name: program.name,
     kind: program.kind,
     visibility: program.visibility,
-    policy: { version: program.policy_version, markdown: policy ?? '', html: renderMarkdown(policy ?? '') },
-    safeHarbour: { markdown: program.safe_harbour, html: renderMarkdown(program.safe_harbour) },
+    policy: { version: program.policy_version, ...rendered(policy ?? '') },
+    safeHarbour: rendered(program.safe_harbour),
     scope: assets.map((a) => ({ id: a.id, kind: a.kind, identifier: a.identifier, tier: a.tier, inScope: a.in_scope === 1, description: a.description })),
     exclusions: exclusions.map((e) => ({ id: e.id, name: e.name, description: e.description, redirectUrl: e.redirect_url })),
     rewards: JSON.parse(program.rewards) as RewardTable,

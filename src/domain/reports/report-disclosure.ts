@@ -5,7 +5,7 @@ import { AppError, forbidden, invalid, notFound } from '../../shared/errors.js';
 import { addDays, iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorId, actorLabel, systemActor, type Actor } from '../auth/actor.js';
-import { renderMarkdown } from '../markdown/render-markdown.js';
+import { renderMarkdown, rendered } from '../markdown/render-markdown.js';
 import type { DisclosureSettings } from '../programs/program.js';
 import { findProgramById } from '../programs/program.repository.js';
 import { canTriage } from './report.policy.js';
@@ -220,7 +220,6 @@ export interface PublicDisclosure {
   timeline: { kind: string; createdAt: string; body: { markdown: string; html: string } | null; data: unknown }[];
 }
 
-const rendered = (markdown: string | null) => (markdown === null ? null : { markdown, html: renderMarkdown(markdown) });
 
 /** What the world reads at /disclosed/:id: redacted text, public timeline only (internal notes never). */
 export async function publicDisclosure(db: Executor, id: string): Promise<PublicDisclosure> {
@@ -237,7 +236,7 @@ export async function publicDisclosure(db: Executor, id: string): Promise<Public
     program: { slug: program.slug, name: program.name },
     title: row.title,
     level: row.level,
-    summary: rendered(row.summary)!,
+    summary: rendered(row.summary),
     description: full ? rendered(row.description ?? report.description) : null,
     steps: full ? rendered(row.steps ?? report.steps) : null,
     impact: full ? rendered(row.impact ?? report.impact) : null,

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { renderMarkdown } from '../markdown/render-markdown.js';
+import { renderMarkdown, rendered, type Rendered } from '../markdown/render-markdown.js';
 import type { ReportEventTable, ReportTable } from './report.table.js';
 import { allowedTransitions, type ReportState } from './report-state.js';
 import type { SlaClock } from './report-sla.js';
@@ -25,12 +25,6 @@ export interface ScoredVector {
   severity: string;
 }
 
-export interface Rendered {
-  markdown: string;
-  html: string;
-}
-
-const rendered = (markdown: string): Rendered => ({ markdown, html: renderMarkdown(markdown) });
 
 export interface ReportView {
   id: string;

@@ -6,6 +6,7 @@ import type { AppContext } from '../../context.js';
 import { deletePendingUpload, getAttachmentForDownload, presentAttachment, uploadAttachment } from '../../domain/attachments/attachment.service.js';
 import { recordAudit } from '../../domain/audit/audit.service.js';
 import { AppError } from '../../shared/errors.js';
+import { perAccountLimit } from '../rate-limits.js';
 import { requireUser } from '../plugins/authentication.js';
 import { Id, IdParams, errors } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
@@ -33,14 +34,7 @@ export async function attachmentsRoutes(fastify: FastifyInstance, context: AppCo
     '/attachments',
     {
       bodyLimit: context.config.attachmentMaxBytes + 1_048_576,
-      config: {
-        rateLimit: {
-          max: context.config.submissionRateLimitPerMinute * 2,
-          timeWindow: 60_000,
-          // Per account when signed in (an address may be shared; an account is one person).
-          keyGenerator: (request: { actor?: { kind: string; userId?: string }; ip: string }) => (request.actor?.kind === 'user' ? `user:${request.actor.userId}` : request.ip),
-        },
-      },
+      config: perAccountLimit(context.config.submissionRateLimitPerMinute * 2),
       schema: {
         tags: ['reports'],
         summary: 'Upload one file (multipart/form-data, field "file"); name its id in a report submission within 24 hours',

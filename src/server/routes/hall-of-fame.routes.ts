@@ -5,10 +5,8 @@ import type { AppContext } from '../../context.js';
 import { getVisibleProgram } from '../../domain/programs/program.service.js';
 import { HALL_OF_FAME_LIMITS, changeHallOfFameProfile, getHallOfFameProfile, hallOfFame } from '../../domain/reputation/hall-of-fame.js';
 import { requireUser } from '../plugins/authentication.js';
-import { errors } from '../schemas.js';
+import { errors, Nullable } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const Entry = Type.Object({
   rank: Type.Integer(),

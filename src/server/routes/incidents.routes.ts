@@ -21,11 +21,11 @@ import {
 import { CONTACT_METHODS, INCIDENT_STATES } from '../../domain/incidents/incident.js';
 import { REPORT_LIMITS } from '../../domain/reports/report.js';
 import { orNull } from '../../domain/settings/settings.js';
+import { perAccountLimit } from '../rate-limits.js';
 import { requireUser } from '../plugins/authentication.js';
-import { Id, IdParams, Timestamp, errors } from '../schemas.js';
+import { errors, Id, IdParams, Nullable, Timestamp } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const Armoured = Type.String({ description: 'An armoured OpenPGP message (-----BEGIN PGP MESSAGE-----), encrypted in the browser' });
 const ProgramRef = Nullable(Type.Object({ id: Id, slug: Type.String(), name: Type.String() }));
 const State = Type.Enum(INCIDENT_STATES);
@@ -137,13 +137,7 @@ export async function incidentsRoutes(fastify: FastifyInstance, context: AppCont
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // The armoured message, plus room for the JSON around it.
   const bodyLimit = context.config.incidentMaxBytes + 256 * 1024;
-  const submissionLimit = {
-    rateLimit: {
-      max: context.config.submissionRateLimitPerMinute,
-      timeWindow: 60_000,
-      keyGenerator: (request: { actor?: { kind: string; userId?: string }; ip: string }) => (request.actor?.kind === 'user' ? `user:${request.actor.userId}` : request.ip),
-    },
-  };
+  const submissionLimit = perAccountLimit(context.config.submissionRateLimitPerMinute);
 
   app.get(
     '/incidents/intake',

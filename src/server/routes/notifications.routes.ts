@@ -10,10 +10,9 @@ import {
   setNotificationPreferences,
 } from '../../domain/notifications/notification.service.js';
 import { requireUser } from '../plugins/authentication.js';
-import { Id, errors } from '../schemas.js';
+import { errors, Id, Nullable } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const Kind = Type.Enum(NOTIFICATION_KINDS);
 
 const Notification = Type.Object({

@@ -5,10 +5,9 @@ import type { AppContext } from '../../context.js';
 import { addProgramMember, createProgram, getVisibleProgram, listVisiblePrograms, presentProgram, updateProgram } from '../../domain/programs/program.service.js';
 import { ASSET_KINDS, DISCLOSURE_MODES, LIMITS, PROGRAM_KINDS, SEVERITIES, VISIBILITIES } from '../../domain/programs/program.js';
 import { requireUser } from '../plugins/authentication.js';
-import { Id, errors } from '../schemas.js';
+import { errors, Id, Rendered } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
 
-const Rendered = Type.Object({ markdown: Type.String(), html: Type.String() });
 const DurationSchema = Type.Object({ value: Type.Integer({ minimum: 1, maximum: 10_000 }), unit: Type.Enum(['hours', 'days']) }, { additionalProperties: false });
 const Targets = Type.Object(
   { firstResponse: Type.Optional(DurationSchema), triage: Type.Optional(DurationSchema), bounty: Type.Optional(DurationSchema), resolution: Type.Optional(DurationSchema) },

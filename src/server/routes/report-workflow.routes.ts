@@ -12,11 +12,9 @@ import { getReportRow } from '../../domain/reports/report.service.js';
 import { REPORT_LIMITS } from '../../domain/reports/report.js';
 import { forbidden } from '../../shared/errors.js';
 import { requireUser } from '../plugins/authentication.js';
-import { Id, IdParams, errors } from '../schemas.js';
+import { errors, Id, IdParams, Nullable, Rendered } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-const Rendered = Type.Object({ markdown: Type.String(), html: Type.String() });
 const Disclosure = Type.Object({
   reportId: Id,
   requestedAt: Type.String(),

@@ -10,16 +10,15 @@ import { addComment, getReportRow, reportTimeline, submitReport, transitionRepor
 import { REPORT_LIMITS, presentEvent } from '../../domain/reports/report.js';
 import { canReadAllReports } from '../../domain/reports/report.policy.js';
 import { forbidden, invalid } from '../../shared/errors.js';
+import { perAccountLimit } from '../rate-limits.js';
 import { requireUser } from '../plugins/authentication.js';
 import { Attachment } from './attachments.routes.js';
-import { Id, IdParams, errors } from '../schemas.js';
+import { errors, Id, IdParams, Nullable, Rendered } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
 
 const SEVERITY = Type.Enum(['none', 'low', 'medium', 'high', 'critical', 'unknown']);
 const PRIORITY = Type.Enum(['P1', 'P2', 'P3', 'P4', 'P5']);
 const STATE = Type.Enum(REPORT_STATES);
-const Rendered = Type.Object({ markdown: Type.String(), html: Type.String() });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const CvssVector = Type.String({ minLength: 1, maxLength: 300 });
 
 const Report = Type.Object({
@@ -90,7 +89,7 @@ const csv = (value: string | undefined) => (value ? value.split(',').map((s) => 
 /** Inbound reports: submission, the inbox, one report with its timeline, triage, duplicates. */
 export async function reportsRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const submissionLimit = { rateLimit: { max: context.config.submissionRateLimitPerMinute, timeWindow: 60_000, keyGenerator: (request: { actor?: { kind: string; userId?: string }; ip: string }) => (request.actor?.kind === 'user' ? `user:${request.actor.userId}` : request.ip) } };
+  const submissionLimit = perAccountLimit(context.config.submissionRateLimitPerMinute);
 
   app.post(
     '/reports',

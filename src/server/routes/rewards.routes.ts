@@ -8,10 +8,8 @@ import { changePoints, clearSubmissionLimit, getSubmissionLimit, myReputation, r
 import { REWARD_KINDS, REWARD_LIMITS, REWARD_STATES, presentReward } from '../../domain/rewards/reward.js';
 import { awardReward, changeRewardState, exportLedgerCsv, listLedger, listReportRewards, myEarnings, rewardSuggestion } from '../../domain/rewards/reward.service.js';
 import { requireUser } from '../plugins/authentication.js';
-import { Id, IdParams, errors } from '../schemas.js';
+import { errors, Id, IdParams, Nullable } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const Reward = Type.Object({
   id: Id,

@@ -5,10 +5,9 @@ import type { AppContext } from '../../context.js';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_LIMITS } from '../../domain/webhooks/webhook.js';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, sendTestPing, updateWebhook } from '../../domain/webhooks/webhook.service.js';
 import { requireUser } from '../plugins/authentication.js';
-import { Id, IdParams, errors } from '../schemas.js';
+import { errors, Id, IdParams, Nullable } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const EventType = Type.Enum(WEBHOOK_EVENT_TYPES);
 const Name = Type.String({ minLength: 1, maxLength: WEBHOOK_LIMITS.name });
 const Url = Type.String({ minLength: 1, maxLength: WEBHOOK_LIMITS.url, description: 'https:// (http and private addresses only with WEBHOOK_ALLOW_PRIVATE)' });
