@@ -1,6 +1,7 @@
-import { useId, type ReactNode, type TextareaHTMLAttributes } from 'react';
+import type { ReactNode, TextareaHTMLAttributes } from 'react';
+import { FieldFrame } from './forms';
 
-/** A labelled textarea with hint and error, like TextField in forms.tsx. */
+/** A labelled textarea with hint and error (the frame is forms.tsx's FieldFrame). */
 export function TextAreaField({
   label,
   name,
@@ -20,40 +21,28 @@ export function TextAreaField({
   /** Show "n / max characters" under the field once the text is long. */
   counter?: boolean;
 } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const autoId = useId();
-  const areaId = id ?? `${autoId}-${name}`;
-  const hintId = `${areaId}-hint`;
-  const errorId = `${areaId}-error`;
   const length = typeof area.value === 'string' ? area.value.length : 0;
   const max = area.maxLength;
   return (
-    <div className={['field', error ? 'has-error' : '', className ?? ''].join(' ').trim()}>
-      <label htmlFor={areaId}>
-        {label}
-        {optional && <span className="optional"> (optional)</span>}
-      </label>
-      {hint && (
-        <p id={hintId} className="hint">
-          {hint}
-        </p>
-      )}
-      <textarea
-        id={areaId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[hint ? hintId : '', error ? errorId : ''].filter(Boolean).join(' ') || undefined}
-        {...area}
-      />
-      {counter && max && length > max * 0.8 && (
-        <p className="hint counter">
-          {length.toLocaleString()} / {max.toLocaleString()} characters
-        </p>
-      )}
-      {error && (
-        <p id={errorId} className="field-error">
-          {error.charAt(0).toUpperCase() + error.slice(1)}
-        </p>
-      )}
-    </div>
+    <FieldFrame
+      label={label}
+      name={name}
+      hint={hint}
+      error={error}
+      optional={optional}
+      id={id}
+      className={className}
+      after={
+        counter &&
+        max &&
+        length > max * 0.8 && (
+          <p className="hint counter">
+            {length.toLocaleString()} / {max.toLocaleString()} characters
+          </p>
+        )
+      }
+    >
+      {(control) => <textarea {...control} {...area} />}
+    </FieldFrame>
   );
 }

@@ -26,7 +26,19 @@ interface FieldProps {
   optional?: boolean;
 }
 
-export function TextField({
+/** What a field's control needs to be tied to its label, hint and error. */
+export interface ControlProps {
+  id: string;
+  name: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/**
+ * The one frame every labelled field shares: label (with "optional"), hint, the control, and the
+ * error tied to it by aria-describedby. `after` goes between the control and the error.
+ */
+export function FieldFrame({
   label,
   name,
   hint,
@@ -34,15 +46,16 @@ export function TextField({
   optional,
   id,
   className,
-  ...input
-}: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  after,
+  children,
+}: FieldProps & { id?: string | undefined; className?: string | undefined; after?: ReactNode; children: (control: ControlProps) => ReactNode }) {
   const autoId = useId();
-  const inputId = id ?? `${autoId}-${name}`;
-  const hintId = `${inputId}-hint`;
-  const errorId = `${inputId}-error`;
+  const controlId = id ?? `${autoId}-${name}`;
+  const hintId = `${controlId}-hint`;
+  const errorId = `${controlId}-error`;
   return (
     <div className={['field', error ? 'has-error' : '', className ?? ''].join(' ').trim()}>
-      <label htmlFor={inputId}>
+      <label htmlFor={controlId}>
         {label}
         {optional && <span className="optional"> (optional)</span>}
       </label>
@@ -51,13 +64,8 @@ export function TextField({
           {hint}
         </p>
       )}
-      <input
-        id={inputId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(hint ? hintId : false, error ? errorId : false)}
-        {...input}
-      />
+      {children({ id: controlId, name, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy(hint ? hintId : false, error ? errorId : false) })}
+      {after}
       {error && (
         <p id={errorId} className="field-error">
           {sentence(error)}
@@ -67,43 +75,23 @@ export function TextField({
   );
 }
 
-export function SelectField({
-  label,
-  name,
-  hint,
-  error,
-  id,
-  className,
-  children,
-  ...select
-}: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
-  const autoId = useId();
-  const selectId = id ?? `${autoId}-${name}`;
-  const hintId = `${selectId}-hint`;
-  const errorId = `${selectId}-error`;
+export function TextField({ label, name, hint, error, optional, id, className, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <div className={['field', error ? 'has-error' : '', className ?? ''].join(' ').trim()}>
-      <label htmlFor={selectId}>{label}</label>
-      {hint && (
-        <p id={hintId} className="hint">
-          {hint}
-        </p>
+    <FieldFrame label={label} name={name} hint={hint} error={error} optional={optional} id={id} className={className}>
+      {(control) => <input {...control} {...input} />}
+    </FieldFrame>
+  );
+}
+
+export function SelectField({ label, name, hint, error, optional, id, className, children, ...select }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <FieldFrame label={label} name={name} hint={hint} error={error} optional={optional} id={id} className={className}>
+      {(control) => (
+        <select {...control} {...select}>
+          {children}
+        </select>
       )}
-      <select
-        id={selectId}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(hint ? hintId : false, error ? errorId : false)}
-        {...select}
-      >
-        {children}
-      </select>
-      {error && (
-        <p id={errorId} className="field-error">
-          {sentence(error)}
-        </p>
-      )}
-    </div>
+    </FieldFrame>
   );
 }
 
