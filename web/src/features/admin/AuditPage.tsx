@@ -10,6 +10,7 @@ import { can } from '../../lib/access';
 import { useListKeys } from '../../lib/useListKeys';
 import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
+import { DisclosureCell } from '../../components/DisclosureCell';
 
 const PAGE_SIZE = 50;
 const FILTER_FIELDS = [
@@ -194,18 +195,9 @@ export function AuditPage() {
                   return (
                     <Fragment key={event.seq}>
                       <tr {...keys.rowProps(index)} className="clickable" onClick={(e) => onRowClick(e, event.seq)}>
-                        <td className="disclosure-cell">
-                          <button
-                            type="button"
-                            className="disclosure"
-                            aria-expanded={expanded}
-                            aria-controls={expanded ? detailsId : undefined}
-                            tabIndex={-1}
-                            onClick={() => toggle(event.seq)}
-                          >
-                            <span className="visually-hidden">Details of event {event.seq}</span>
-                          </button>
-                        </td>
+                        <DisclosureCell expanded={expanded} detailsId={detailsId} onToggle={() => toggle(event.seq)} inTabOrder={false}>
+                          Details of event {event.seq}
+                        </DisclosureCell>
                         <td className="num">{event.seq}</td>
                         <td className="nowrap">
                           <Time value={event.occurredAt} compact />

@@ -8,6 +8,7 @@ import { Chip, Empty, KeyHint, LoadError, Loading, PageHeader, Time, type Tone }
 import { useListKeys } from '../../lib/useListKeys';
 import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
+import { DisclosureCell } from '../../components/DisclosureCell';
 
 const STATE_TONE: Record<JobState, Tone> = { queued: 'neutral', running: 'info', done: 'success', dead: 'danger' };
 const STATE_LABEL: Record<JobState, string> = { queued: 'Queued', running: 'Running', done: 'Done', dead: 'Dead' };
@@ -128,18 +129,9 @@ export function JobsPage() {
                   return (
                     <Fragment key={job.id}>
                       <tr {...keys.rowProps(index)} className="clickable" onClick={(e) => onRowClick(e, job.id)}>
-                        <td className="disclosure-cell">
-                          <button
-                            type="button"
-                            className="disclosure"
-                            aria-expanded={expanded}
-                            aria-controls={expanded ? detailsId : undefined}
-                            tabIndex={-1}
-                            onClick={() => toggle(job.id)}
-                          >
-                            <span className="visually-hidden">Details of job {job.name}</span>
-                          </button>
-                        </td>
+                        <DisclosureCell expanded={expanded} detailsId={detailsId} onToggle={() => toggle(job.id)} inTabOrder={false}>
+                          Details of job {job.name}
+                        </DisclosureCell>
                         <th scope="row">
                           <code>{job.name}</code>
                         </th>

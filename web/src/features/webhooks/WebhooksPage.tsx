@@ -10,6 +10,7 @@ import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
 import { EVENT_INFO, EVENT_OPTIONS, STATE_INFO, VERIFY_SNIPPET, isUnsettled } from './events';
 import './webhooks.css';
+import { DisclosureCell } from '../../components/DisclosureCell';
 
 interface Shown {
   hook: Webhook;
@@ -545,17 +546,9 @@ function DeliveryLog({ id, hook, nonce }: { id: string; hook: Webhook; nonce: nu
                 return (
                   <Fragment key={delivery.id}>
                     <tr>
-                      <td className="disclosure-cell">
-                        <button
-                          type="button"
-                          className="disclosure"
-                          aria-expanded={expanded}
-                          aria-controls={expanded ? detailsId : undefined}
-                          onClick={() => toggle(delivery.id)}
-                        >
-                          <span className="visually-hidden">Details of the {delivery.eventType} delivery</span>
-                        </button>
-                      </td>
+                      <DisclosureCell expanded={expanded} detailsId={detailsId} onToggle={() => toggle(delivery.id)}>
+                        Details of the {delivery.eventType} delivery
+                      </DisclosureCell>
                       <td className="nowrap">
                         <Time value={delivery.createdAt} compact />
                       </td>
