@@ -1,10 +1,9 @@
 import { forbidden } from '../../shared/errors.js';
-import { hasRole, type Actor } from '../auth/actor.js';
+import { hasRole, isStaffActor, type Actor } from '../auth/actor.js';
 
 /** Every staff role may browse the audit log; the CLI operator may too. */
 export function assertCanReadAudit(actor: Actor): void {
-  if (actor.kind === 'system') return;
-  if (!hasRole(actor, 'triager', 'lead', 'cna', 'auditor')) throw forbidden('Only staff may read the audit log');
+  if (!isStaffActor(actor)) throw forbidden('Only staff may read the audit log');
 }
 
 /** Export and verification are for auditors and leads. */

@@ -1,4 +1,4 @@
-import type { Role, TokenScope } from '../../shared/roles.js';
+import { isStaff, type Role, type TokenScope } from '../../shared/roles.js';
 
 /**
  * Who is acting. Services and policies take an Actor, never a request, so the API, the CLI and
@@ -53,4 +53,9 @@ export function actorLabel(actor: Actor): string {
 
 export function actorId(actor: Actor): string | null {
   return actor.kind === 'user' ? actor.userId : null;
+}
+
+/** Staff (any role but reporter), or the operator: who sees every report and every programme. */
+export function isStaffActor(actor: Actor): boolean {
+  return actor.kind === 'system' || (actor.kind === 'user' && isStaff(actor.roles));
 }

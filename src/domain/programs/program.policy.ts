@@ -1,15 +1,11 @@
 import { forbidden, notFound } from '../../shared/errors.js';
-import { hasRole, type Actor } from '../auth/actor.js';
+import { hasRole, isStaffActor, type Actor } from '../auth/actor.js';
 import type { ProgramRow } from './program.js';
 
 /** Leads configure programmes; the CLI operator and the demo may too. */
 export function assertCanManagePrograms(actor: Actor): void {
   if (actor.kind === 'system') return;
   if (!hasRole(actor, 'lead')) throw forbidden('Only leads may configure programmes');
-}
-
-export function isStaffActor(actor: Actor): boolean {
-  return actor.kind === 'system' || hasRole(actor, 'triager', 'lead', 'cna', 'auditor');
 }
 
 /**

@@ -4,11 +4,11 @@ import { AppError, invalid, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { actorId, type Actor } from '../auth/actor.js';
+import { actorId, isStaffActor, type Actor } from '../auth/actor.js';
 import { rendered } from '../markdown/render-markdown.js';
 import { findUserById } from '../users/user.repository.js';
 import { measuredMedians, type ResponseMedians } from './program-medians.js';
-import { assertCanManagePrograms, assertCanSeeProgram, isStaffActor } from './program.policy.js';
+import { assertCanManagePrograms, assertCanSeeProgram } from './program.policy.js';
 import {
   findAssets,
   findExclusions,

@@ -1,10 +1,10 @@
 import { forbidden, notFound } from '../../shared/errors.js';
-import { hasRole, type Actor } from '../auth/actor.js';
+import { hasRole, isStaffActor, type Actor } from '../auth/actor.js';
 import type { ReportRow } from './report.js';
 
 /** Staff read every report (auditors too); a reporter only their own. */
 export function canReadAllReports(actor: Actor): boolean {
-  return actor.kind === 'system' || hasRole(actor, 'triager', 'lead', 'cna', 'auditor');
+  return isStaffActor(actor);
 }
 
 /**

@@ -12,7 +12,7 @@ import { userRoles } from '../users/user.js';
 import { getVisibleProgram } from '../programs/program.service.js';
 import { findAssets, findExclusions } from '../programs/program.repository.js';
 import { publishReportEvent } from './report-events.js';
-import { assertCanComment, assertCanReadReport, assertCanSubmit, assertCanTriage, canTriage } from './report.policy.js';
+import { assertCanComment, assertCanReadReport, assertCanSubmit, assertCanTriage, canReadAllReports, canTriage } from './report.policy.js';
 import { MAX_EVENTS_PER_REPORT, countEvents, findAsset, findEvents, findReport, insertEvent, writeTerms } from './report.repository.js';
 import { scoreReportVectors, suggestedPriority } from './report-severity.js';
 import { CLOSING_STATES, assertTransition, type ReportState } from './report-state.js';
@@ -147,23 +147,20 @@ export async function viewReport(context: AppContext, db: Executor, actor: Actor
   const now = context.clock.now();
   const [asset, attachments] = await Promise.all([findAsset(db, report.asset_id), listReportAttachments(db, report.id)]);
   return {
-    ...presentReport(report, asset, canTriage(actor) || isStaffReader(actor)),
+    ...presentReport(report, asset, canReadAllReports(actor)),
     attachments: attachments.map(presentAttachment),
     sla: slaClocks(report, now),
     retestState: report.retest_state,
   };
 }
 
-function isStaffReader(actor: Actor): boolean {
-  return actor.kind === 'system' || (actor.kind === 'user' && isStaff(actor.roles));
-}
 
 /** The timeline; internal notes only for staff. */
 export async function reportTimeline(db: Executor, actor: Actor, report: ReportRow, page: { afterSeq?: number | undefined; limit: number }) {
-  const rows = await findEvents(db, report.id, isStaffReader(actor), { ...(page.afterSeq !== undefined ? { afterSeq: page.afterSeq } : {}), limit: page.limit + 1 });
+  const rows = await findEvents(db, report.id, canReadAllReports(actor), { ...(page.afterSeq !== undefined ? { afterSeq: page.afterSeq } : {}), limit: page.limit + 1 });
   const pageRows = rows.slice(0, page.limit);
   let viewer: { userId?: string; staffAuthors: Set<string> } | undefined;
-  if (!isStaffReader(actor)) {
+  if (!canReadAllReports(actor)) {
     const authorIds = [...new Set(pageRows.map((r) => r.author_id).filter((id): id is string => id !== null))];
     const authors = authorIds.length ? await db.selectFrom('users').select(['id', 'roles']).where('id', 'in', authorIds).execute() : [];
     viewer = { ...(actor.kind === 'user' ? { userId: actor.userId } : {}), staffAuthors: new Set(authors.filter((a) => isStaff(userRoles(a))).map((a) => a.id)) };

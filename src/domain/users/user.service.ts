@@ -6,7 +6,7 @@ import { isStaff, type Role } from '../../shared/roles.js';
 import { iso } from '../../shared/time.js';
 import { checkPasswordStrength, hashSecret } from '../../security/password.js';
 import { recordAudit } from '../audit/audit.service.js';
-import type { Actor } from '../auth/actor.js';
+import { isStaffActor, type Actor } from '../auth/actor.js';
 import { deleteUserSessions } from '../auth/session.service.js';
 import { findUserByEmail, findUserById, findUsers, insertUser, updateUser, type UserFilter } from './user.repository.js';
 import { assertCanListUsers, assertCanManageUsers } from './user.policy.js';
@@ -121,7 +121,7 @@ export interface StaffMember {
  * member needs to assign and to read assignments, without the account list's addresses.
  */
 export async function listAssignableStaff(db: Executor, actor: Actor): Promise<StaffMember[]> {
-  if (actor.kind !== 'system' && !(actor.kind === 'user' && isStaff(actor.roles))) throw new AppError('forbidden', 'Only staff see the staff directory');
+  if (!isStaffActor(actor)) throw new AppError('forbidden', 'Only staff see the staff directory');
   const rows = await db.selectFrom('users').select(['id', 'name', 'roles', 'disabled_at']).where('disabled_at', 'is', null).orderBy('name').execute();
   return rows
     .map((row) => ({ id: row.id, name: row.name, roles: userRoles(row) }))
