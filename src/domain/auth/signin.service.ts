@@ -2,10 +2,9 @@ import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/dialect.js';
 import { AppError } from '../../shared/errors.js';
 import { isStaff } from '../../shared/roles.js';
-import { addMinutes, iso } from '../../shared/time.js';
 import { dummySecretHash, verifySecret } from '../../security/password.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { findUserByEmailForUpdate, findUserByIdForUpdate, updateUser } from '../users/user.repository.js';
+import { findUserByEmailForUpdate, findUserByIdForUpdate } from '../users/user.repository.js';
 import { clearFailures, lockedOut, noteFailure, notePhantomFailure, phantomLock } from './failures.js';
 import { userRoles, type UserRow } from '../users/user.js';
 import type { Actor } from './actor.js';
@@ -42,7 +41,6 @@ function sessionActor(user: UserRow, ip: string | undefined): Actor {
 export async function signIn(context: AppContext, trx: Executor, input: SignInInput): Promise<Outcome<NewSession & { user: UserRow }>> {
   const wrong = { ok: false as const, error: new AppError('invalid_credentials', 'The email or password is wrong') };
   const user = await findUserByEmailForUpdate(trx, context.engine, input.email.trim().toLowerCase());
-  const now = context.clock.now();
   if (!user || user.password_hash === null) {
     // An address with no account locks like one that has: the lock must not tell them apart.
     const phantom = phantomLock(context, input.email);
