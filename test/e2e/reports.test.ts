@@ -267,6 +267,42 @@ describe('inbound reports', () => {
     await pwExpect(page.getByRole('link', { name: 'Export CSV' })).toHaveAttribute('href', '/api/v1/rewards/export.csv');
   });
 
+  test('a lead invites a reporter to an invite-only programme and limits low-signal reporters', async () => {
+    await inTransaction(e2e.context, (trx) =>
+      createProgram(e2e.context, trx, systemActor('e2e'), { slug: 'private-e2e', name: 'Private bounty', kind: 'vdp', visibility: 'invite_only', policy: 'Members only.' }),
+    );
+    const invitee = await e2e.user(['reporter']);
+    const { page } = await e2e.newSession();
+    const lead = await e2e.user(['lead']);
+    await signIn(page, { email: lead.row.email, totpSecret: lead.totpSecret });
+    await page.goto('/admin/programs/private-e2e/edit');
+    const members = page.getByRole('region', { name: 'Members' });
+    await pwExpect(members.getByText('Nobody is invited yet.')).toBeVisible();
+    await members.getByLabel('Invite by email').fill('nobody-at-all@example.org');
+    await members.getByRole('button', { name: 'Invite' }).click();
+    await pwExpect(members.getByText('no such account')).toBeVisible();
+    await members.getByLabel('Invite by email').fill(invitee.row.email);
+    await members.getByRole('button', { name: 'Invite' }).click();
+    await pwExpect(members.getByRole('table', { name: 'Invited accounts' })).toContainText(invitee.row.email);
+
+    const limit = page.getByRole('region', { name: 'Limit for low-signal reporters' });
+    await limit.getByLabel('Reputation below').fill('-5');
+    await limit.getByLabel('Reports allowed').fill('2');
+    await limit.getByRole('button', { name: 'Save limit' }).click();
+    await pwExpect(limit.getByText(/fewer than -5 reputation points may file 2 reports per 30 days/)).toBeVisible();
+    await shoot(page, 'program-access');
+
+    // The invitee now sees the programme; withdrawing the invitation hides it again.
+    const guest = await e2e.newSession();
+    await signIn(guest.page, { email: invitee.row.email });
+    await guest.page.goto('/programs/private-e2e');
+    await pwExpect(guest.page.getByRole('heading', { level: 1, name: 'Private bounty' })).toBeVisible();
+    await members.getByRole('button', { name: `Withdraw the invitation of ${invitee.row.email}` }).click();
+    await pwExpect(members.getByText('Nobody is invited yet.')).toBeVisible();
+    await guest.page.reload();
+    await pwExpect(guest.page.getByRole('heading', { level: 1, name: 'Private bounty' })).toHaveCount(0);
+  });
+
   test('a policy that changes while the reporter writes is shown again for a fresh acceptance', async () => {
     const { page } = await e2e.newSession();
     const reporter = await e2e.user(['reporter']);

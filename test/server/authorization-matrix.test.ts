@@ -78,7 +78,9 @@ const CASES: RouteCase[] = [
   { method: 'POST', url: '/api/v1/programs', allowed: ['lead'], payload: () => ({ slug: `m-${Math.random().toString(36).slice(2, 10)}`, name: 'M', kind: 'vdp', policy: 'p' }) },
   { method: 'GET', url: '/api/v1/programs/:slug', allowed: ['anonymous', ...EVERYONE] },
   { method: 'PATCH', url: '/api/v1/programs/:slug', allowed: ['lead'], payload: () => ({ name: 'Renamed' }) },
+  { method: 'GET', url: '/api/v1/programs/:slug/members', allowed: STAFF },
   { method: 'POST', url: '/api/v1/programs/:slug/members', allowed: ['lead'], payload: (f) => ({ userId: f.victim.row.id }) },
+  { method: 'DELETE', url: '/api/v1/programs/:slug/members/:userId', allowed: ['lead'] },
   { method: 'POST', url: '/api/v1/reports', allowed: EVERYONE, payload: (f) => ({ program: f.programSlug, title: 'Matrix', description: 'Matrix report' }) },
   { method: 'GET', url: '/api/v1/reports', allowed: EVERYONE },
   { method: 'GET', url: '/api/v1/reports/:id', allowed: STAFF, othersObject: (f) => f.victimReportId, exists: true },
@@ -198,7 +200,7 @@ describe.each(DIALECTS)('authorisation matrix on %s', (engine) => {
   for (const route of CASES) {
     for (const who of ['anonymous', ...ROLES] as Who[]) {
       it(`${route.method} ${route.url} as ${who} ${route.allowed.includes(who) ? 'passes' : 'is refused'}`, async () => {
-        const url = route.url.replace(':id', route.othersObject ? route.othersObject(fixture) : '00000000-0000-4000-8000-000000000000').replace(':slug', fixture.programSlug);
+        const url = route.url.replace(':id', route.othersObject ? route.othersObject(fixture) : '00000000-0000-4000-8000-000000000000').replace(':slug', fixture.programSlug).replace(':userId', fixture.victim.row.id);
         const token = who === 'anonymous' ? undefined : fixture.users[who].token;
         const payload = route.payload?.(fixture, who);
         const res = await t.request({ method: route.method, url, ...(token ? { token } : {}), ...(payload === undefined ? {} : { payload: payload as object }) });

@@ -67,7 +67,37 @@ describe.each(DIALECTS)('programmes on %s', (engine) => {
     const listed = await t.request({ method: 'GET', url: '/api/v1/programs', token: reporter.token });
     expect(listed.json().items.map((p: { slug: string }) => p.slug)).not.toContain(program.slug);
     const invited = await t.request({ method: 'POST', url: `/api/v1/programs/${program.slug}/members`, token: lead.token, payload: { userId: reporter.row.id } });
-    expect(invited.statusCode).toBe(204);
+    expect(invited.statusCode).toBe(200);
+    expect(invited.json()).toMatchObject({ userId: reporter.row.id, email: reporter.row.email });
     expect((await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}`, token: reporter.token })).statusCode).toBe(200);
+  });
+
+  it('lets leads invite by address, list and withdraw members, mailing each new member once', async () => {
+    const program = await buildProgram(t.context, { visibility: 'invite_only' });
+    const url = `/api/v1/programs/${program.slug}/members`;
+    const invite = () => t.request({ method: 'POST', url, token: lead.token, payload: { email: reporter.row.email.toUpperCase() } });
+    const invitations = async () => (await t.context.db.selectFrom('mail_outbox').select('body').where('recipient', '=', reporter.row.email).where('subject', 'like', '%invited%').orderBy('created_at').execute()).map((m) => t.context.secrets.open(m.body));
+    const before = (await invitations()).length;
+    expect((await invite()).statusCode).toBe(200);
+    expect((await invite()).statusCode).toBe(200);
+    const mails = await invitations();
+    expect(mails).toHaveLength(before + 1);
+    expect(mails.at(-1)).toContain(`/programs/${program.slug}`);
+    const listed = await t.request({ method: 'GET', url, token: lead.token });
+    expect(listed.json().items).toEqual([expect.objectContaining({ userId: reporter.row.id, email: reporter.row.email })]);
+    // The list names accounts: reporters may not read it, even members.
+    expect((await t.request({ method: 'GET', url, token: reporter.token })).statusCode).toBe(403);
+
+    const unknown = await t.request({ method: 'POST', url, token: lead.token, payload: { email: 'nobody-here@example.org' } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.details[0].field).toBe('/email');
+    const both = await t.request({ method: 'POST', url, token: lead.token, payload: { email: reporter.row.email, userId: reporter.row.id } });
+    expect(both.statusCode).toBe(400);
+
+    expect((await t.request({ method: 'DELETE', url: `${url}/${reporter.row.id}`, token: lead.token })).statusCode).toBe(204);
+    expect((await t.request({ method: 'DELETE', url: `${url}/${reporter.row.id}`, token: lead.token })).statusCode).toBe(404);
+    expect((await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}`, token: reporter.token })).statusCode).toBe(404);
+    const actions = await t.context.db.selectFrom('audit_events').select('action').where('object_id', '=', program.id).execute();
+    expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['program.member_added', 'program.member_removed']));
   });
 });

@@ -8,6 +8,11 @@ export function assertCanManagePrograms(actor: Actor): void {
   if (!hasRole(actor, 'lead')) throw forbidden('Only leads may configure programmes');
 }
 
+/** The member list names accounts: staff only. */
+export function assertCanSeeMembers(actor: Actor): void {
+  if (!isStaffActor(actor)) throw forbidden('Only staff may see who is invited to a programme');
+}
+
 /**
  * Public programmes are for everyone; invite-only ones for staff and invited members. Anyone
  * else is told the programme does not exist, so invitations stay private.

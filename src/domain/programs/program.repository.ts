@@ -34,3 +34,21 @@ export async function isProgramMember(db: Executor, programId: string, userId: s
 export async function memberProgramIds(db: Executor, userId: string): Promise<string[]> {
   return (await db.selectFrom('program_members').select('program_id').where('user_id', '=', userId).execute()).map((r) => r.program_id);
 }
+
+export interface MemberRow {
+  user_id: string;
+  email: string;
+  name: string;
+  created_at: string;
+}
+
+export function findMembers(db: Executor, programId: string): Promise<MemberRow[]> {
+  return db
+    .selectFrom('program_members')
+    .innerJoin('users', 'users.id', 'program_members.user_id')
+    .select(['program_members.user_id', 'users.email', 'users.name', 'program_members.created_at'])
+    .where('program_members.program_id', '=', programId)
+    .orderBy('program_members.created_at')
+    .orderBy('users.email')
+    .execute();
+}

@@ -6,12 +6,15 @@ import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorId, isStaffActor, type Actor } from '../auth/actor.js';
 import { rendered } from '../markdown/render-markdown.js';
-import { findUserById } from '../users/user.repository.js';
+import { sendMail } from '../mail/mail.service.js';
+import { findUserByEmail, findUserById } from '../users/user.repository.js';
+import { normaliseEmail } from '../users/user.js';
 import { measuredMedians, type ResponseMedians } from './program-medians.js';
-import { assertCanManagePrograms, assertCanSeeProgram } from './program.policy.js';
+import { assertCanManagePrograms, assertCanSeeMembers, assertCanSeeProgram } from './program.policy.js';
 import {
   findAssets,
   findExclusions,
+  findMembers,
   findPolicy,
   findProgramById,
   findProgramBySlug,
@@ -204,14 +207,53 @@ export async function listVisiblePrograms(db: Executor, actor: Actor): Promise<P
   return rows.filter((row) => row.visibility === 'public' || memberOf.has(row.id));
 }
 
-/** Invites a person to an invite-only programme. */
-export async function addProgramMember(context: AppContext, trx: Executor, actor: Actor, programId: string, userId: string): Promise<void> {
+export interface ProgramMember {
+  userId: string;
+  email: string;
+  name: string;
+  addedAt: string;
+}
+
+/** Who is invited to a programme: staff see the list (it names accounts), nobody else. */
+export async function listProgramMembers(db: Executor, actor: Actor, programId: string): Promise<ProgramMember[]> {
+  assertCanSeeMembers(actor);
+  return (await findMembers(db, programId)).map((m) => ({ userId: m.user_id, email: m.email, name: m.name, addedAt: m.created_at }));
+}
+
+/** Names the account to invite: by id, or by the address it signed up with. */
+export type MemberRef = { userId: string; email?: undefined } | { email: string; userId?: undefined };
+
+/**
+ * Invites a person to a programme (it matters for invite-only ones) and mails them the link.
+ * Inviting a member again changes nothing and mails nothing.
+ */
+export async function addProgramMember(context: AppContext, trx: Executor, actor: Actor, programId: string, who: MemberRef): Promise<ProgramMember> {
   assertCanManagePrograms(actor);
-  if (!(await findProgramById(trx, programId))) throw notFound('Programme');
-  if (!(await findUserById(trx, userId))) throw invalid('/userId', 'no such account');
-  if (await isProgramMember(trx, programId, userId)) return;
-  await trx.insertInto('program_members').values({ program_id: programId, user_id: userId, created_at: iso(context.clock.now()) }).execute();
-  await recordAudit(context, trx, actor, { action: 'program.member_added', objectType: 'program', objectId: programId, data: { userId } });
+  const program = await findProgramById(trx, programId);
+  if (!program) throw notFound('Programme');
+  const user = who.userId !== undefined ? await findUserById(trx, who.userId) : await findUserByEmail(trx, normaliseEmail(who.email, '/email'));
+  const field = who.userId !== undefined ? '/userId' : '/email';
+  if (!user) throw invalid(field, 'no such account');
+  if (user.disabled_at !== null) throw invalid(field, 'is a disabled account');
+  const existing = (await findMembers(trx, programId)).find((m) => m.user_id === user.id);
+  if (existing) return { userId: user.id, email: user.email, name: user.name, addedAt: existing.created_at };
+  const now = iso(context.clock.now());
+  await trx.insertInto('program_members').values({ program_id: programId, user_id: user.id, created_at: now }).execute();
+  await recordAudit(context, trx, actor, { action: 'program.member_added', objectType: 'program', objectId: programId, data: { userId: user.id } });
+  await sendMail(context, trx, {
+    to: user.email,
+    subject: `[cvdesk] You are invited to ${program.name.replace(/[\r\n]+/g, ' ').slice(0, 120)}`,
+    text: `Hello ${user.name},\n\nyou have been invited to the ${program.kind === 'bounty' ? 'bug bounty' : 'vulnerability disclosure'} programme "${program.name}". Read its policy and scope, and report what you find, at:\n\n${context.config.publicUrl}/programs/${program.slug}\n`,
+  });
+  return { userId: user.id, email: user.email, name: user.name, addedAt: now };
+}
+
+/** Withdraws an invitation. Reports already filed stay readable by their reporter. */
+export async function removeProgramMember(context: AppContext, trx: Executor, actor: Actor, programId: string, userId: string): Promise<void> {
+  assertCanManagePrograms(actor);
+  const removed = await trx.deleteFrom('program_members').where('program_id', '=', programId).where('user_id', '=', userId).executeTakeFirst();
+  if (Number(removed.numDeletedRows) === 0) throw notFound('Member');
+  await recordAudit(context, trx, actor, { action: 'program.member_removed', objectType: 'program', objectId: programId, data: { userId } });
 }
 
 export { LIMITS as PROGRAM_LIMITS };

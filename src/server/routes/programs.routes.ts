@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
-import { addProgramMember, createProgram, getVisibleProgram, listVisiblePrograms, presentProgram, updateProgram } from '../../domain/programs/program.service.js';
+import { addProgramMember, createProgram, getVisibleProgram, listProgramMembers, listVisiblePrograms, presentProgram, removeProgramMember, updateProgram } from '../../domain/programs/program.service.js';
 import { ASSET_KINDS, DISCLOSURE_MODES, LIMITS, PROGRAM_KINDS, SEVERITIES, VISIBILITIES } from '../../domain/programs/program.js';
 import { requireUser } from '../plugins/authentication.js';
 import { errors, Id, Rendered } from '../schemas.js';
@@ -133,20 +133,55 @@ export async function programsRoutes(fastify: FastifyInstance, context: AppConte
     },
   );
 
+  const Member = Type.Object({ userId: Id, email: Type.String(), name: Type.String(), addedAt: Type.String({ format: 'date-time' }) });
+
+  app.get(
+    '/programs/:slug/members',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Accounts invited to the programme (staff)',
+        params: SlugParams,
+        response: { 200: Type.Object({ items: Type.Array(Member) }), ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requireUser(request);
+      const program = await getVisibleProgram(context.db, actor, request.params.slug);
+      return { items: await listProgramMembers(context.db, actor, program.id) };
+    },
+  );
+
   app.post(
     '/programs/:slug/members',
     {
       schema: {
         tags: ['programs'],
-        summary: 'Invite an account to an invite-only programme (leads)',
+        summary: 'Invite an account, by id or email, to the programme (leads); the person is mailed the link',
         params: SlugParams,
-        body: Type.Object({ userId: Id }, { additionalProperties: false }),
-        response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+        body: Type.Union([Type.Object({ userId: Id }, { additionalProperties: false }), Type.Object({ email: Type.String({ minLength: 3, maxLength: 254 }) }, { additionalProperties: false })]),
+        response: { 200: Member, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requireUser(request);
+      return inTransaction(context, async (trx) => addProgramMember(context, trx, actor, (await getVisibleProgram(trx, actor, request.params.slug)).id, request.body));
+    },
+  );
+
+  app.delete(
+    '/programs/:slug/members/:userId',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Withdraw an invitation (leads)',
+        params: Type.Object({ slug: SlugParams.properties.slug, userId: Id }),
+        response: { 204: Type.Null(), ...errors(401, 403, 404) },
       },
     },
     async (request, reply) => {
       const actor = requireUser(request);
-      await inTransaction(context, async (trx) => addProgramMember(context, trx, actor, (await getVisibleProgram(trx, actor, request.params.slug)).id, request.body.userId));
+      await inTransaction(context, async (trx) => removeProgramMember(context, trx, actor, (await getVisibleProgram(trx, actor, request.params.slug)).id, request.params.userId));
       return reply.status(204).send(null);
     },
   );

@@ -22,6 +22,7 @@ import {
   type TargetKey,
   type Visibility,
 } from '../reports/types';
+import { MembersPanel, SubmissionLimitPanel } from './ProgramAccessPanels';
 import '../reports/reports.css';
 
 interface AssetRow {
@@ -560,6 +561,12 @@ function ProgramForm({ program }: { program: Program | undefined }) {
           </Link>
         </div>
       </form>
+      {!creating && (
+        <div className="stack">
+          <MembersPanel program={program} />
+          <SubmissionLimitPanel program={program} />
+        </div>
+      )}
     </section>
   );
 }

@@ -20,6 +20,7 @@ import type {
   NewReport,
   Program,
   ProgramInput,
+  ProgramMember,
   ProgramSummary,
   Report,
   ReportEvent,
@@ -28,6 +29,7 @@ import type {
   RewardState,
   RewardSuggestion,
   SlaMonth,
+  SubmissionLimit,
   TriageChanges,
 } from './types';
 
@@ -45,6 +47,12 @@ export const programsApi = {
   create: (input: ProgramInput & { slug: string }) => api.post<Program>('/programs', input),
   update: (slug: string, changes: Partial<ProgramInput>) => api.patch<Program>(`/programs/${id(slug)}`, changes),
   sla: (slug: string, months: number, signal?: Signal) => api.get<{ months: SlaMonth[] }>(`/programs/${id(slug)}/sla`, { months }, { signal }),
+  members: (slug: string, signal?: Signal) => api.get<Items<ProgramMember>>(`/programs/${id(slug)}/members`, undefined, { signal }),
+  invite: (slug: string, email: string) => api.post<ProgramMember>(`/programs/${id(slug)}/members`, { email }),
+  removeMember: (slug: string, userId: string) => api.delete(`/programs/${id(slug)}/members/${id(userId)}`),
+  submissionLimit: (slug: string, signal?: Signal) => api.get<{ limit: SubmissionLimit | null }>(`/programs/${id(slug)}/submission-limit`, undefined, { signal }),
+  setSubmissionLimit: (slug: string, limit: Omit<SubmissionLimit, 'windowDays'>) => api.patch<{ limit: SubmissionLimit }>(`/programs/${id(slug)}/submission-limit`, limit),
+  clearSubmissionLimit: (slug: string) => api.delete(`/programs/${id(slug)}/submission-limit`),
 };
 
 export const reportsApi = {

@@ -94,6 +94,20 @@ export interface Program extends ProgramSummary {
   updatedAt: string;
 }
 
+export interface ProgramMember {
+  userId: string;
+  email: string;
+  name: string;
+  addedAt: string;
+}
+
+/** Reporters whose reputation is below `reputationBelow` may file `maxReports` per window. */
+export interface SubmissionLimit {
+  reputationBelow: number;
+  maxReports: number;
+  windowDays: number;
+}
+
 export interface ProgramInput {
   name: string;
   kind: ProgramKind;
