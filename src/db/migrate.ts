@@ -8,6 +8,7 @@ import * as notificationsWebhooks from './migrations/20261127_0400_notifications
 import * as rewardsReputation from './migrations/20261127_0500_rewards_reputation.js';
 import * as incidents from './migrations/20261127_0600_incidents.js';
 import * as disclosureSnapshot from './migrations/20261128_0100_disclosure_snapshot.js';
+import * as reportTermStats from './migrations/20261128_0150_report_term_stats.js';
 
 /** Every migration, in order. Listed statically so the compiled server needs no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261127_0500_rewards_reputation': rewardsReputation,
   '20261127_0600_incidents': incidents,
   '20261128_0100_disclosure_snapshot': disclosureSnapshot,
+  '20261128_0150_report_term_stats': reportTermStats,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -7,7 +7,7 @@ import type { SettingTable } from '../domain/settings/settings.table.js';
 import type { OpenPgpKeyTable, SecurityTxtSignatureTable } from '../domain/keys/keys.table.js';
 import type { ScheduledRunTable } from '../jobs/tasks/scheduled-run.table.js';
 import type { ProgramAssetTable, ProgramExclusionTable, ProgramMemberTable, ProgramPolicyTable, ProgramTable } from '../domain/programs/program.table.js';
-import type { ReportDisclosureTable, ReportEventTable, ReportTable, ReportTermTable, SlaBreachTable } from '../domain/reports/report.table.js';
+import type { ReportDisclosureTable, ReportEventTable, ReportTable, ReportTermStatTable, ReportTermTable, SlaBreachTable } from '../domain/reports/report.table.js';
 import type { AttachmentTable } from '../domain/attachments/attachment.table.js';
 import type { NotificationPreferenceTable, NotificationTable } from '../domain/notifications/notification.table.js';
 import type { WebhookAttemptTable, WebhookDeliveryTable, WebhookEndpointTable } from '../domain/webhooks/webhook.table.js';
@@ -37,6 +37,7 @@ export interface Database {
   reports: ReportTable;
   report_events: ReportEventTable;
   report_terms: ReportTermTable;
+  report_term_stats: ReportTermStatTable;
   sla_breaches: SlaBreachTable;
   report_disclosures: ReportDisclosureTable;
   attachments: AttachmentTable;

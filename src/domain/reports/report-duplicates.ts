@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/dialect.js';
 import type { ReportRow } from './report.js';
+import { INDEXED_REPORTS, findTermStats } from './report.repository.js';
 
 export interface DuplicateSuggestion {
   id: string;
@@ -26,20 +27,8 @@ const SAME_CWE_BONUS = 0.1;
 export async function suggestDuplicates(db: Executor, report: Pick<ReportRow, 'id' | 'program_id' | 'created_at' | 'asset_id' | 'cwe'>, limit = 5): Promise<DuplicateSuggestion[]> {
   const own = await db.selectFrom('report_terms').select(['term', 'weight']).where('report_id', '=', report.id).execute();
   if (own.length === 0) return [];
-  const totalRow = await db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).where('program_id', '=', report.program_id).executeTakeFirstOrThrow();
-  const total = Number(totalRow.n);
-  const frequencies = new Map<string, number>();
-  for (let i = 0; i < own.length; i += 500) {
-    const chunk = own.slice(i, i + 500).map((t) => t.term);
-    const rows = await db
-      .selectFrom('report_terms')
-      .select(['term', (eb) => eb.fn.countAll<number>().as('df')])
-      .where('program_id', '=', report.program_id)
-      .where('term', 'in', chunk)
-      .groupBy('term')
-      .execute();
-    for (const row of rows) frequencies.set(row.term, Number(row.df));
-  }
+  const frequencies = await findTermStats(db, report.program_id, [INDEXED_REPORTS, ...own.map((t) => t.term)]);
+  const total = frequencies.get(INDEXED_REPORTS) ?? 0;
   // A term every report has weighs (almost) nothing; one in a handful weighs most.
   const idf = (term: string) => Math.max(0, Math.log((total + 1) / ((frequencies.get(term) ?? 1) + 0.5)));
   // Repetition counts, but less and less: the tenth "xss" says little more than the second.
@@ -73,7 +62,11 @@ export async function suggestDuplicates(db: Executor, report: Pick<ReportRow, 'i
   const ownVector = new Map(own.map((t) => [t.term, tf(t.weight) * idf(t.term)]));
   const ownNorm = Math.hypot(...ownVector.values());
   const byReport = new Map<string, { term: string; weight: number }[]>();
-  for (const row of candidateTerms) byReport.set(row.report_id, [...(byReport.get(row.report_id) ?? []), row]);
+  for (const row of candidateTerms) {
+    const terms = byReport.get(row.report_id);
+    if (terms) terms.push(row);
+    else byReport.set(row.report_id, [row]);
+  }
 
   const suggestions = candidateRows.map((row): DuplicateSuggestion => {
     let dot = 0;

@@ -39,10 +39,46 @@ export function findEvents(db: Executor, reportId: string, includeInternal: bool
   return query.execute();
 }
 
-/** Replaces a report's terms (search and duplicates index). */
+/** Replaces a report's terms (search and duplicates index), keeping the programme's term statistics in step. */
 export async function writeTerms(db: Executor, programId: string, reportId: string, terms: Map<string, number>): Promise<void> {
-  await db.deleteFrom('report_terms').where('report_id', '=', reportId).execute();
+  const removed = await db.deleteFrom('report_terms').where('report_id', '=', reportId).returning('term').execute();
   const rows = [...terms].map(([term, weight]) => ({ program_id: programId, term, report_id: reportId, weight }));
   // Bounded batches: SQLite allows 32k bound parameters per statement.
   for (let i = 0; i < rows.length; i += 500) await db.insertInto('report_terms').values(rows.slice(i, i + 500)).execute();
+  const deltas = new Map<string, number>();
+  for (const { term } of removed) deltas.set(term, -1);
+  for (const term of terms.keys()) deltas.set(term, (deltas.get(term) ?? 0) + 1);
+  deltas.set(INDEXED_REPORTS, (terms.size > 0 ? 1 : 0) - (removed.length > 0 ? 1 : 0));
+  await addTermStats(db, programId, deltas);
+}
+
+/** The term under which the statistics count a programme's indexed reports (no token is empty). */
+export const INDEXED_REPORTS = '';
+
+/**
+ * Adds to the document frequencies of terms. Terms are written in sorted order so that two
+ * writers on PostgreSQL lock shared terms' rows in the same order and cannot deadlock.
+ */
+export async function addTermStats(db: Executor, programId: string, deltas: Map<string, number>): Promise<void> {
+  const rows = [...deltas]
+    .filter(([, delta]) => delta !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([term, df]) => ({ program_id: programId, term, df }));
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('report_term_stats')
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) => oc.columns(['program_id', 'term']).doUpdateSet((eb) => ({ df: eb('report_term_stats.df', '+', eb.ref('excluded.df')) })))
+      .execute();
+  }
+}
+
+/** Document frequencies of the given terms in a programme (terms no report uses are absent). */
+export async function findTermStats(db: Executor, programId: string, terms: string[]): Promise<Map<string, number>> {
+  const frequencies = new Map<string, number>();
+  for (let i = 0; i < terms.length; i += 500) {
+    const rows = await db.selectFrom('report_term_stats').select(['term', 'df']).where('program_id', '=', programId).where('term', 'in', terms.slice(i, i + 500)).execute();
+    for (const row of rows) frequencies.set(row.term, Number(row.df));
+  }
+  return frequencies;
 }

@@ -92,3 +92,10 @@ export interface ReportTermTable {
   report_id: string;
   weight: number;
 }
+
+/** Document frequency per programme and term; the empty term counts the indexed reports. */
+export interface ReportTermStatTable {
+  program_id: string;
+  term: string;
+  df: number;
+}

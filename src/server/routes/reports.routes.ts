@@ -14,7 +14,7 @@ import { perAccountLimit } from '../rate-limits.js';
 import { requireUser } from '../plugins/authentication.js';
 import { Attachment } from './attachments.routes.js';
 import { errors, Id, IdParams, Nullable, Rendered } from '../schemas.js';
-import { inTransaction } from '../transaction.js';
+import { inGroupCommit, inTransaction } from '../transaction.js';
 
 const SEVERITY = Type.Enum(['none', 'low', 'medium', 'high', 'critical', 'unknown']);
 const PRIORITY = Type.Enum(['P1', 'P2', 'P3', 'P4', 'P5']);
@@ -129,7 +129,7 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
     },
     async (request, reply) => {
       const actor = requireUser(request);
-      const view = await inTransaction(context, async (trx) => viewReport(context, trx, actor, await submitReport(context, trx, actor, request.body)));
+      const view = await inGroupCommit(context, async (trx) => viewReport(context, trx, actor, await submitReport(context, trx, actor, request.body)));
       return reply.status(201).send(view);
     },
   );
