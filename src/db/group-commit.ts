@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { Engine } from './dialect.js';
 import type { Database } from './schema.js';
 
 type Work<T> = (trx: Transaction<Database>) => Promise<T>;
@@ -78,4 +79,20 @@ export class GroupCommitter {
       else item.reject(outcome.error);
     }
   }
+}
+
+const committers = new WeakMap<Kysely<Database>, GroupCommitter>();
+
+/**
+ * Runs `work` in a transaction for frequent, independent writes (submissions): on SQLite, units
+ * arriving together share one commit; PostgreSQL commits each on its own connection, in parallel.
+ */
+export function inGroupCommit<T>(db: Kysely<Database>, engine: Engine, work: Work<T>): Promise<T> {
+  if (engine !== 'sqlite') return db.transaction().execute(work);
+  let committer = committers.get(db);
+  if (!committer) {
+    committer = new GroupCommitter(db);
+    committers.set(db, committer);
+  }
+  return committer.run(work);
 }

@@ -8,6 +8,7 @@ import { inspectEncryptedMessage, organisationRecipients } from '../domain/incid
 import { readIncidentSettings } from '../domain/incidents/incident-settings.js';
 import { prepareIncident, storeIncident } from '../domain/incidents/incident.service.js';
 import { withStoredCiphertexts } from '../domain/incidents/incident-store.js';
+import { findCaseReplyToken, receiveCaseReply, UnknownCaseAddress } from '../domain/cases/case-mail-replies.js';
 import { loadOpenPgp } from '../domain/keys/openpgp.js';
 import { findProgramById } from '../domain/programs/program.repository.js';
 import { REPORT_LIMITS } from '../domain/reports/report.js';
@@ -24,10 +25,10 @@ import { iso } from '../shared/time.js';
  * What the SMTP intake does with one message (the listener is server.ts):
  * - OpenPGP mail — PGP/MIME (RFC 3156, multipart/encrypted) or inline PGP (armoured blocks in
  *   the body, or .asc/.pgp/.gpg attachments) — becomes a sealed incident. The encrypted part is
- *   stored as it came (binary OpenPGP is armoured first); a second encrypted part becomes a
- *   further message from the reporter on the same incident. Anything sent in the clear beside
- *   it (a greeting, a footer, an unencrypted attachment) is dropped, never stored: only how
- *   many such parts there were is recorded. The subject line is dropped too.
+ *   stored as checked, armoured again without armour headers (as for the web form); a second
+ *   encrypted part becomes a further message from the reporter on the same incident. Anything
+ *   sent in the clear beside it (a greeting, a footer, an unencrypted attachment) is dropped,
+ *   never stored: only how many such parts there were is recorded. The subject line is dropped too.
  * - Plain mail becomes an open report in the programme named by the incident setting
  *   `mailIntakeProgram`, its attachments kept through the attachment store; with no such
  *   programme it is refused (SMTP 550) with a pointer to the key and the web form.
@@ -52,9 +53,15 @@ export interface IncomingMail {
   raw: Buffer;
   /** MAIL FROM of the envelope (null sender: empty). */
   envelopeFrom: string | null;
+  /** RCPT TO of the envelope: a `case+<token>@…` recipient routes a reply into its case. */
+  recipients?: string[];
 }
 
-export type IntakeOutcome = { kind: 'incident'; id: string; duplicate: boolean } | { kind: 'report'; id: string; duplicate: boolean };
+export type IntakeOutcome =
+  | { kind: 'incident'; id: string; duplicate: boolean }
+  | { kind: 'report'; id: string; duplicate: boolean }
+  /** A reply to a case notice; `id` is its contact-log entry. */
+  | { kind: 'case_reply'; id: string; duplicate: boolean };
 
 interface ParsedParts {
   pgpMime: boolean;
@@ -144,6 +151,8 @@ export async function receiveMail(context: AppContext, incoming: IncomingMail): 
     const { simpleParser } = await import('mailparser');
     const mail = await simpleParser(incoming.raw, { skipHtmlToText: false, skipTextLinks: true, skipImageLinks: true });
     const messageHash = sha256(mail.messageId ? `id:${mail.messageId}` : `raw:${sha256(incoming.raw.toString('latin1'))}`);
+    const caseToken = findCaseReplyToken([...(incoming.recipients ?? []), ...headerRecipients(mail)]);
+    if (caseToken) return await caseReply(context, mail, caseToken, senderOf(mail, incoming.envelopeFrom), messageHash);
     const seen = await alreadyReceived(context, messageHash);
     if (seen) return seen;
     const sender = senderOf(mail, incoming.envelopeFrom);
@@ -153,6 +162,31 @@ export async function receiveMail(context: AppContext, incoming: IncomingMail): 
     return await openReport(context, mail, sender, messageHash);
   } catch (error) {
     throw refusalFor(error);
+  }
+}
+
+function headerRecipients(mail: Parsed): string[] {
+  const lists = [mail.to, mail.cc].flatMap((field) => (field ? (Array.isArray(field) ? field : [field]) : []));
+  return lists.flatMap((list) => list.value.map((a) => a.address ?? ''));
+}
+
+/** Replies to case notices go to the case's contact log (src/domain/cases/case-mail-replies.ts). */
+async function caseReply(context: AppContext, mail: Parsed, token: string, sender: string | null, messageHash: string): Promise<IntakeOutcome> {
+  const text = mail.text ?? '';
+  try {
+    const stored = await receiveCaseReply(context, {
+      token,
+      sender,
+      subject: mail.subject ?? '',
+      text,
+      encrypted: text.match(ARMOUR) !== null || mail.attachments.some((a) => /^application\/pgp-encrypted$/i.test(a.contentType)),
+      attachments: mail.attachments.filter((a) => !/^application\/pgp-/i.test(a.contentType)).length,
+      messageHash,
+    });
+    return { kind: 'case_reply', ...stored };
+  } catch (error) {
+    if (error instanceof UnknownCaseAddress) throw new SmtpRefusal(550, '5.1.1 No such case address');
+    throw error;
   }
 }
 
@@ -170,9 +204,10 @@ async function sealedIncident(context: AppContext, parts: ParsedParts, sender: s
   for (const armoured of more) {
     const inspected = await inspectEncryptedMessage(armoured, '/message', context.config.incidentMaxBytes);
     await organisationRecipients(context.db, inspected, '/message');
-    extra.push({ armoured, size: inspected.size });
+    // Stored as checked (armour headers and anything the decoder skipped are not kept).
+    extra.push({ armoured: inspected.armoured, size: inspected.size });
   }
-  return withStoredCiphertexts(context, [first!, ...extra.map((part) => part.armoured)], ([storageKey, ...extraKeys]) => context.db.transaction().execute(async (trx) => {
+  return withStoredCiphertexts(context, [prepared.message, ...extra.map((part) => part.armoured)], ([storageKey, ...extraKeys]) => context.db.transaction().execute(async (trx) => {
     const stored = await storeIncident(context, trx, INTAKE, { ...prepared, storageKey });
     const now = iso(context.clock.now());
     for (const [index, part] of extra.entries()) {

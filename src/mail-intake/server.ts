@@ -74,7 +74,8 @@ export async function startMailIntake(context: AppContext, options: MailIntakeOp
       stream.on('end', () => {
         if (stream.sizeExceeded) return callback(refuse(552, '5.3.4 Message too big'));
         const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
-        receiveMail(context, { raw: Buffer.concat(chunks), envelopeFrom }).then(
+        const recipients = session.envelope.rcptTo.map((r) => r.address);
+        receiveMail(context, { raw: Buffer.concat(chunks), envelopeFrom, recipients }).then(
           (outcome) => {
             options.onMessage?.(outcome);
             callback(null, outcome.kind === 'incident' ? '2.0.0 Received, sealed' : '2.0.0 Received');

@@ -14,6 +14,14 @@ import { fingerprintOf, hasUnprotectedSecret, loadOpenPgp } from '../keys/openpg
 export interface InspectedMessage {
   /** Bytes of the armoured text as received. */
   size: number;
+  /**
+   * The checked bytes armoured again, without armour headers: what is stored. The text as received
+   * is not: its headers are cleartext beside the encryption (a `Comment:` can carry anything), and
+   * OpenPGP.js, which staff decrypt with, reads armour more loosely than `dearmour` (it takes a
+   * line of a vertical tab as a header, where `dearmour` sees the blank line), so it could find
+   * other bytes in the same text than the ones checked here.
+   */
+  armoured: string;
   /** Key ids of the recipients (16 hex digits, lower case), in packet order. */
   keyIds: string[];
 }
@@ -32,6 +40,84 @@ const TAG = { pkesk: 1, signature: 2, skesk: 3, onePass: 4, compressed: 8, symEn
 
 const openpgpInvalid = (field: string, message: string) => new AppError('openpgp_invalid', `${field.replace(/^\//, '')}: ${message}`, [{ field, message }]);
 const unknownRecipient = (field: string, message: string) => new AppError('unknown_recipient', `${field.replace(/^\//, '')}: ${message}`, [{ field, message }]);
+
+/** CRC-24 of RFC 9580 §6.1 (the armour checksum), sliced by four: four table lookups per 32 bits. */
+const CRC24_TABLES = (() => {
+  const tables = [0, 1, 2, 3].map(() => new Int32Array(256));
+  for (let i = 0; i < 256; i++) {
+    let crc = i << 16;
+    for (let bit = 0; bit < 8; bit++) {
+      crc <<= 1;
+      if (crc & 0x1000000) crc ^= 0x1864cfb;
+    }
+    tables[0]![i] = crc & 0xffffff;
+  }
+  for (let t = 1; t < 4; t++) for (let i = 0; i < 256; i++) tables[t]![i] = ((tables[t - 1]![i]! << 8) ^ tables[0]![(tables[t - 1]![i]! >> 16) & 0xff]!) & 0xffffff;
+  return tables as [Int32Array, Int32Array, Int32Array, Int32Array];
+})();
+
+function crc24(bytes: Uint8Array): number {
+  const [t0, t1, t2, t3] = CRC24_TABLES;
+  let crc = 0xb704ce;
+  let i = 0;
+  for (const end = bytes.length - 3; i < end; i += 4) {
+    // Four bytes at once: the register (24 bits, top byte first) meets bytes i..i+2, then i+3.
+    const a = ((crc >> 16) ^ bytes[i]!) & 0xff;
+    const b = ((crc >> 8) ^ bytes[i + 1]!) & 0xff;
+    const c = (crc ^ bytes[i + 2]!) & 0xff;
+    const d = bytes[i + 3]!;
+    crc = (t3[a]! ^ t2[b]! ^ t1[c]! ^ t0[d]!) & 0xffffff;
+  }
+  for (; i < bytes.length; i++) crc = ((crc << 8) ^ t0[((crc >> 16) ^ bytes[i]!) & 0xff]!) & 0xffffff;
+  return crc;
+}
+
+/**
+ * The bytes inside one `PGP MESSAGE` armour block (`text` starts with its BEGIN line and ends with
+ * its END line). As strict as OpenPGP.js — the blank line after the armour headers, base64 only —
+ * and stricter in one way: a checksum line (`=XXXX`, which GnuPG and OpenPGP.js write) must match
+ * the data, which OpenPGP.js 6 no longer checks. Node's native base64 does the decoding; the data
+ * must be canonical base64 (re-encoding it gives the same text), which refuses any other character.
+ */
+function dearmour(text: string, field: string): Uint8Array {
+  const lines = text.split('\n').map((line) => line.trimEnd());
+  if (lines[0] !== BEGIN) throw openpgpInvalid(field, 'is not valid OpenPGP armour (text after the -----BEGIN PGP MESSAGE----- line)');
+  const last = lines.length - 1;
+  // The END line alone: text in front of it would be neither checked nor decrypted.
+  if (lines[last] !== END) throw openpgpInvalid(field, 'is not valid OpenPGP armour (text on the -----END PGP MESSAGE----- line)');
+  let line = 1;
+  while (line < last && lines[line] !== '') line++;
+  if (line >= last) throw openpgpInvalid(field, 'is not valid OpenPGP armour (no blank line after the armour headers)');
+  const body = lines.slice(line + 1, last).filter((l) => l !== '');
+  const checksum = body.length > 0 && body[body.length - 1]!.startsWith('=') ? body.pop()!.slice(1) : undefined;
+  const data = body.join('');
+  const padding = data.indexOf('=');
+  // Padding before the end: lines are missing or out of order.
+  if (padding >= 0 && !/^={1,2}$/.test(data.slice(padding))) throw openpgpInvalid(field, 'is damaged: its data is cut or altered (base64 padding before the end)');
+  const bytes = Buffer.from(data, 'base64');
+  const unpadded = padding >= 0 ? data.slice(0, padding) : data;
+  const encoded = bytes.toString('base64');
+  let end = encoded.length;
+  while (end > 0 && encoded.charCodeAt(end - 1) === 61 /* = */) end--;
+  if (end !== unpadded.length || encoded.slice(0, end) !== unpadded) {
+    throw openpgpInvalid(field, 'is not valid OpenPGP armour (bad base64 or armour headers)');
+  }
+  if (checksum !== undefined) {
+    if (!/^[A-Za-z0-9+/]{4}$/.test(checksum)) throw openpgpInvalid(field, 'is not valid OpenPGP armour (bad checksum line)');
+    if (Buffer.from(checksum, 'base64').readUIntBE(0, 3) !== crc24(bytes)) {
+      throw openpgpInvalid(field, 'is damaged: its armour checksum does not match (truncated or altered on the way)');
+    }
+  }
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** `bytes` as a `PGP MESSAGE` armour block as OpenPGP.js writes it: no headers, 60-character lines, the checksum line. */
+export function armourMessage(bytes: Uint8Array): string {
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
+  const crc = crc24(bytes);
+  const checksum = Buffer.from([crc >> 16, (crc >> 8) & 0xff, crc & 0xff]).toString('base64');
+  return `${BEGIN}\n\n${(data.match(/.{1,60}/g) ?? []).join('\n')}\n=${checksum}\n${END}\n`;
+}
 
 /** What kind of armoured block `text` starts with, for a message that says what was sent instead. */
 function armourKind(text: string): string | undefined {
@@ -64,11 +150,12 @@ export async function inspectEncryptedMessage(text: unknown, field: string, maxB
   if (end < 0) throw openpgpInvalid(field, 'is truncated: the armour has no -----END PGP MESSAGE----- line');
   if (end + END.length !== trimmed.length) throw openpgpInvalid(field, 'has text after the armour, or more than one message: send exactly one -----BEGIN PGP MESSAGE----- block');
 
+  const binaryMessage = dearmour(trimmed, field);
   const openpgp = await loadOpenPgp();
   let packets: { constructor: unknown }[];
   let keyIds: string[];
   try {
-    const message = await openpgp.readMessage({ armoredMessage: trimmed });
+    const message = await openpgp.readMessage({ binaryMessage });
     packets = [...message.packets] as { constructor: unknown }[];
     keyIds = message.getEncryptionKeyIDs().map((id) => id.toHex().toLowerCase());
   } catch (error) {
@@ -97,7 +184,7 @@ export async function inspectEncryptedMessage(text: unknown, field: string, maxB
     if (tags.includes(TAG.skesk)) throw openpgpInvalid(field, "is encrypted with a password, not to a key: encrypt it to the organisation key (gpg --encrypt, not --symmetric)");
     throw openpgpInvalid(field, 'names no recipient');
   }
-  return { size, keyIds };
+  return { size, keyIds, armoured: armourMessage(binaryMessage) };
 }
 
 interface KnownKey {

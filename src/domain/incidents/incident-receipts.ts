@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
+import argon2 from 'argon2';
 import type { AppContext } from '../../context.js';
 import { AppError, invalid } from '../../shared/errors.js';
 import { addDays, addMinutes, iso } from '../../shared/time.js';
-import { dummySecretHash, hashSecret, verifySecret } from '../../security/password.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
 import { readIncidentSettings } from './incident-settings.js';
@@ -53,8 +53,34 @@ export function parseReceipt(text: string): { lookupId: string; secret: string }
 
 const bound = (lookupId: string, secret: string) => `cvdesk-receipt:${lookupId}:${secret}`;
 
-export function hashReceipt(receipt: Receipt): Promise<string> {
-  return hashSecret(bound(receipt.lookupId, receipt.secret));
+/**
+ * argon2id for a random 93-bit secret, not for a password. Password parameters (19 MiB, two
+ * passes, ~35 ms) exist to slow an offline guesser down on a low-entropy secret; 2^93 guesses
+ * are out of reach at any speed, so the hash only has to be one-way and keyed to its lookup id.
+ * One pass over 2 MiB (~1.5 ms, on libuv's thread pool) does that, and a submission with a
+ * receipt no longer costs twenty times one without. Online guessing is limited separately (the
+ * route, the process-wide window, the per-lookup-id lock). Hashes made with other parameters
+ * still verify: argon2 reads them from the hash.
+ */
+const RECEIPT_HASH = { type: argon2.argon2id, memoryCost: 2048, timeCost: 1, parallelism: 1 } as const;
+
+export function hashReceipt(receipt: Pick<Receipt, 'lookupId' | 'secret'>): Promise<string> {
+  return argon2.hash(bound(receipt.lookupId, receipt.secret), RECEIPT_HASH);
+}
+
+async function verifyReceipt(hash: string, lookupId: string, secret: string): Promise<boolean> {
+  try {
+    return await argon2.verify(hash, bound(lookupId, secret));
+  } catch {
+    return false;
+  }
+}
+
+/** A hash to verify against for an unknown or expired lookup id, so timing does not tell. */
+let dummyHash: Promise<string> | undefined;
+function dummyReceiptHash(): Promise<string> {
+  dummyHash ??= hashReceipt({ lookupId: '00000000', secret: 'not a receipt, only for refusing in constant time' });
+  return dummyHash;
 }
 
 /** A sliding one-minute window shared by every caller in this process. */
@@ -109,14 +135,14 @@ export async function redeemReceipt(context: AppContext, text: string): Promise<
   const row = await context.db.selectFrom('incident_receipts').selectAll().where('lookup_id', '=', parsed.lookupId).executeTakeFirst();
   if (!row || new Date(row.expires_at) <= now) {
     // The same work as a real check, so timing does not tell unknown from wrong.
-    await verifySecret(await dummySecretHash(), bound(parsed.lookupId, parsed.secret));
+    await verifyReceipt(await dummyReceiptHash(), parsed.lookupId, parsed.secret);
     throw receiptInvalid();
   }
   if (row.locked_until && new Date(row.locked_until) > now) {
     const seconds = Math.ceil((new Date(row.locked_until).getTime() - now.getTime()) / 1000);
     throw new AppError('rate_limited', `Too many wrong receipts; this receipt is locked until ${row.locked_until}`, [], { 'retry-after': String(seconds) });
   }
-  const ok = await verifySecret(row.secret_hash, bound(parsed.lookupId, parsed.secret));
+  const ok = await verifyReceipt(row.secret_hash, parsed.lookupId, parsed.secret);
   if (!ok) {
     await recordFailure(context, row);
     throw receiptInvalid();
@@ -136,15 +162,19 @@ export async function redeemReceipt(context: AppContext, text: string): Promise<
 
 async function recordFailure(context: AppContext, row: IncidentReceiptRow): Promise<void> {
   const now = context.clock.now();
-  const failures = row.failures + 1;
-  const locked = failures >= RECEIPT_MAX_FAILURES;
-  const minutes = Math.min(LOCK_MAX_MINUTES, LOCK_BASE_MINUTES * 2 ** Math.max(0, failures - RECEIPT_MAX_FAILURES));
   await context.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('incident_receipts')
-      .set((eb) => ({ failures: eb('failures', '+', 1), ...(locked ? { locked_until: iso(addMinutes(now, minutes)) } : {}) }))
+      .set((eb) => ({ failures: eb('failures', '+', 1) }))
       .where('lookup_id', '=', row.lookup_id)
       .execute();
+    // The count after this failure, read back under the row lock the update took: guesses sent
+    // at once all read the row before any of them failed, and must not each count as the first.
+    const counted = await trx.selectFrom('incident_receipts').select('failures').where('lookup_id', '=', row.lookup_id).executeTakeFirst();
+    const failures = counted?.failures ?? row.failures + 1;
+    const locked = failures >= RECEIPT_MAX_FAILURES;
+    const minutes = Math.min(LOCK_MAX_MINUTES, LOCK_BASE_MINUTES * 2 ** Math.max(0, failures - RECEIPT_MAX_FAILURES));
+    if (locked) await trx.updateTable('incident_receipts').set({ locked_until: iso(addMinutes(now, minutes)) }).where('lookup_id', '=', row.lookup_id).execute();
     await recordAudit(context, trx, RECEIPT_HOLDER, {
       action: 'incident.receipt_failed',
       objectType: 'incident',

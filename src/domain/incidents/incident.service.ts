@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/dialect.js';
+import { inGroupCommit } from '../../db/group-commit.js';
 import { AppError, invalid, notFound } from '../../shared/errors.js';
 import { isId, newId } from '../../shared/ids.js';
 import { iso } from '../../shared/time.js';
@@ -139,7 +140,7 @@ export async function prepareIncident(context: AppContext, db: Executor, actor: 
   const receipt = !signedIn && source === 'web' && method !== 'none' ? generateReceipt() : null;
   return {
     source,
-    message: input.message,
+    message: inspected.armoured,
     inspected,
     recipients,
     program: program ? { id: program.id, slug: program.slug, name: program.name, policyVersion: program.policy_version } : null,
@@ -232,7 +233,7 @@ export async function storeIncident(context: AppContext, trx: Executor, actor: A
 export async function submitIncident(context: AppContext, actor: Actor, input: NewIncident): Promise<StoredIncident> {
   const prepared = await prepareIncident(context, context.db, actor, input);
   return withStoredCiphertexts(context, [prepared.message], ([storageKey]) =>
-    context.db.transaction().execute((trx) => storeIncident(context, trx, actor, { ...prepared, storageKey })),
+    inGroupCommit(context.db, context.engine, (trx) => storeIncident(context, trx, actor, { ...prepared, storageKey })),
   );
 }
 
@@ -366,7 +367,7 @@ export async function addIncidentMessage(context: AppContext, actor: Actor, id: 
   } else {
     await organisationRecipients(context.db, inspected, '/message');
   }
-  return withStoredCiphertexts(context, [message], ([storageKey]) => context.db.transaction().execute(async (trx) => {
+  return withStoredCiphertexts(context, [inspected.armoured], ([storageKey]) => context.db.transaction().execute(async (trx) => {
     const current = await findIncident(trx, id);
     const now = iso(context.clock.now());
     const messageId = newId();

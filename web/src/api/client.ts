@@ -84,6 +84,8 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
   /** Do not tell the auth listeners about a 401 (GET /session, sign-in). */
   quiet?: boolean;
+  /** Extra request headers (e.g. the follow-up token of an anonymous reporter). */
+  headers?: Record<string, string> | undefined;
 }
 
 export function apiUrl(path: string, query?: Query): string {
@@ -97,7 +99,7 @@ export function apiUrl(path: string, query?: Query): string {
 }
 
 async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   try {

@@ -1,0 +1,33 @@
+import { useEffect, useState } from 'react';
+import type { PrivateKey } from 'openpgp';
+import { decryptWith, readContent } from './sealed';
+import type { MessageView } from './parts';
+import type { SealedMessage } from './types';
+
+/**
+ * The messages, each decrypted with `keys` where one of them can (else `content: null`). Runs
+ * again when the messages or the keys change; the plaintext stays in this page's memory.
+ */
+export function useDecrypted(items: readonly SealedMessage[] | undefined, keys: readonly PrivateKey[]): { messages: MessageView[]; decrypting: boolean } {
+  const [messages, setMessages] = useState<MessageView[]>([]);
+  const [decrypting, setDecrypting] = useState(false);
+  useEffect(() => {
+    let cancelled = false;
+    if (!items) return;
+    setDecrypting(keys.length > 0);
+    void Promise.all(
+      items.map(async (item): Promise<MessageView> => {
+        const plaintext = await decryptWith(keys, item.message);
+        return { id: item.id, author: item.author, createdAt: item.createdAt, size: item.size, content: plaintext === null ? null : readContent(plaintext) };
+      }),
+    ).then((views) => {
+      if (cancelled) return;
+      setMessages(views);
+      setDecrypting(false);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [items, keys]);
+  return { messages, decrypting };
+}
