@@ -3,10 +3,9 @@ import type { Executor } from '../../db/dialect.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
 import { sendMail } from '../mail/mail.service.js';
-import { readSettings } from '../settings/settings.service.js';
 import { findUsers } from '../users/user.repository.js';
 import { findCurrentKey, latestSecurityTxtSignature, setSecurityTxtSignatureWarning, updateKey } from './keys.repository.js';
-import { signatureProblem } from './security-txt.service.js';
+import { securityTxtSettings, signatureProblem } from './security-txt.service.js';
 
 /**
  * The daily key check (job `keys.daily-check`, enqueued once a day by the scheduler): mails the
@@ -42,7 +41,7 @@ export async function runDailyKeyCheck(context: AppContext, trx: Executor, actor
   const warnings: string[] = [];
   const key = await findCurrentKey(trx);
   if (!key) return { warnings };
-  const settings = await readSettings(context, trx);
+  const settings = await securityTxtSettings(context, trx);
   const leads = (await findUsers(trx, context.engine, { role: 'lead', limit: 1000 })).filter((user) => user.disabled_at === null);
   const mailLeads = async (subject: string, text: string) => {
     for (const lead of leads) await sendMail(context, trx, { to: lead.email, subject, text });

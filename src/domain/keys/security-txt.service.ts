@@ -12,6 +12,7 @@ import { findCurrentKey, insertSecurityTxtSignature, latestSecurityTxtSignature,
 import type { OpenPgpKeyRow } from './keys.js';
 import { loadOpenPgp, unlockPrivateKey } from './openpgp.js';
 import { renderSecurityTxt, securityTxtExpiry } from './security-txt.js';
+import { PROVIDER_METADATA_PATH } from '../csaf/csaf-provider.js';
 
 /**
  * security.txt, signed or not. The file is rendered from the settings at request time with
@@ -37,8 +38,19 @@ interface Resolved {
   currentKey: OpenPgpKeyRow | undefined;
 }
 
-async function resolve(context: AppContext, db: Executor): Promise<Resolved> {
+/**
+ * The settings security.txt is rendered from: once cvdesk publishes advisories it is a CSAF
+ * provider, and the CSAF field names its provider-metadata.json unless a lead set another.
+ */
+export async function securityTxtSettings(context: AppContext, db: Executor): Promise<Settings> {
   const settings = await readSettings(context, db);
+  if (settings.csafProviderMetadataUrl) return settings;
+  const published = await db.selectFrom('advisories').select('id').where('revision', '>', 0).limit(1).executeTakeFirst();
+  return published ? { ...settings, csafProviderMetadataUrl: `${context.config.publicUrl}${PROVIDER_METADATA_PATH}` } : settings;
+}
+
+async function resolve(context: AppContext, db: Executor): Promise<Resolved> {
+  const settings = await securityTxtSettings(context, db);
   const currentKey = await findCurrentKey(db);
   const latest = await latestSecurityTxtSignature(db);
   const now = context.clock.now();
@@ -111,7 +123,7 @@ export async function prepareSecurityTxtSignature(context: AppContext, db: Execu
   assertCanManageKeys(actor);
   const currentKey = await findCurrentKey(db);
   if (!currentKey) throw new AppError('conflict', 'There is no current OpenPGP key to sign with: generate or import one first');
-  const settings = await readSettings(context, db);
+  const settings = await securityTxtSettings(context, db);
   const now = context.clock.now();
   const expires = securityTxtExpiry(now, settings.securityTxtValidityDays);
   const body = renderSecurityTxt({ settings, config: context.config, expires, encryption: true });
@@ -132,7 +144,7 @@ export async function storeSecurityTxtSignature(
 ): Promise<SecurityTxtSignatureView> {
   assertCanManageKeys(actor);
   const currentKey = await findCurrentKey(trx);
-  const settings = await readSettings(context, trx);
+  const settings = await securityTxtSettings(context, trx);
   const stillRight =
     currentKey?.fingerprint === prepared.fingerprint &&
     renderSecurityTxt({ settings, config: context.config, expires: new Date(prepared.expiresAt), encryption: true }) === prepared.body;

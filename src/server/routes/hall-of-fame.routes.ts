@@ -3,6 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { getVisibleProgram } from '../../domain/programs/program.service.js';
+import { advisoriesByCredit } from '../../domain/advisories/advisory-view.js';
+import type { Executor } from '../../db/dialect.js';
 import { HALL_OF_FAME_LIMITS, changeHallOfFameProfile, getHallOfFameProfile, hallOfFame } from '../../domain/reputation/hall-of-fame.js';
 import { requireUser } from '../plugins/authentication.js';
 import { errors, Nullable } from '../schemas.js';
@@ -14,6 +16,7 @@ const Entry = Type.Object({
   link: Nullable(Type.String()),
   reputation: Type.Integer(),
   resolvedReports: Type.Integer(),
+  advisories: Type.Optional(Type.Array(Type.Object({ id: Type.String(), title: Type.String() }), { description: 'Published advisories crediting this researcher (left out when none)' })),
 });
 const Hall = Type.Object({ items: Type.Array(Entry) });
 const Profile = Type.Object({ handle: Nullable(Type.String()), link: Nullable(Type.String()), public: Type.Boolean(), updatedAt: Nullable(Type.String()) });
@@ -24,6 +27,15 @@ const Profile = Type.Object({ handle: Nullable(Type.String()), link: Nullable(Ty
 const StringOrNull = (options: { minLength?: number; maxLength: number }) => Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
 const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 63 }) });
 
+/** Hall-of-fame entries with the advisories that credit each person (by the name they chose to be named by). */
+async function withAdvisories(db: Executor, items: Awaited<ReturnType<typeof hallOfFame>>) {
+  const credited = await advisoriesByCredit(db);
+  return items.map((entry) => {
+    const advisories = credited.get(entry.handle.toLowerCase());
+    return advisories ? { ...entry, advisories } : entry;
+  });
+}
+
 /** Public acknowledgements of researchers who opted in, and each person's own choice to be named. */
 export async function hallOfFameRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -31,7 +43,7 @@ export async function hallOfFameRoutes(fastify: FastifyInstance, context: AppCon
   app.get(
     '/hall-of-fame',
     { schema: { tags: ['hall of fame'], summary: 'Acknowledgements: opted-in researchers ranked by reputation earned in public programmes', response: { 200: Hall } } },
-    async () => ({ items: await hallOfFame(context.db) }),
+    async () => ({ items: await withAdvisories(context.db, await hallOfFame(context.db)) }),
   );
 
   app.get(
@@ -44,7 +56,7 @@ export async function hallOfFameRoutes(fastify: FastifyInstance, context: AppCon
         response: { 200: Hall, ...errors(404) },
       },
     },
-    async (request) => ({ items: await hallOfFame(context.db, (await getVisibleProgram(context.db, request.actor, request.params.slug)).id) }),
+    async (request) => ({ items: await withAdvisories(context.db, await hallOfFame(context.db, (await getVisibleProgram(context.db, request.actor, request.params.slug)).id)) }),
   );
 
   app.get(

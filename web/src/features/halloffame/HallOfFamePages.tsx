@@ -25,6 +25,7 @@ function HallTable({ items, caption }: { items: HallEntry[]; caption: string }) 
             <th scope="col" className="num">
               Resolved reports
             </th>
+            <th scope="col">Advisories</th>
           </tr>
         </thead>
         <tbody>
@@ -42,6 +43,14 @@ function HallTable({ items, caption }: { items: HallEntry[]; caption: string }) 
               </th>
               <td className="num">{entry.reputation.toLocaleString()}</td>
               <td className="num">{entry.resolvedReports.toLocaleString()}</td>
+              <td>
+                {(entry.advisories ?? []).map((a) => (
+                  // Server-rendered public pages, outside the SPA.
+                  <a key={a.id} href={`/advisories/${encodeURIComponent(a.id)}`} title={a.title}>
+                    {a.id}{' '}
+                  </a>
+                ))}
+              </td>
             </tr>
           ))}
         </tbody>

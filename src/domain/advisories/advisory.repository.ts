@@ -1,0 +1,36 @@
+import type { Executor } from '../../db/dialect.js';
+import { isId } from '../../shared/ids.js';
+import type { AdvisoryRevisionRow, AdvisoryRow, AdvisorySignatureRow } from './advisory.js';
+
+/** By tracking id (ADV-2026-0001, any case) or by internal id. */
+export function findAdvisory(db: Executor, idOrTrackingId: string): Promise<AdvisoryRow | undefined> {
+  const query = db.selectFrom('advisories').selectAll();
+  return (isId(idOrTrackingId) ? query.where('id', '=', idOrTrackingId) : query.where('tracking_id', '=', idOrTrackingId.toUpperCase())).executeTakeFirst();
+}
+
+export function findRevisions(db: Executor, advisoryId: string): Promise<AdvisoryRevisionRow[]> {
+  return db.selectFrom('advisory_revisions').selectAll().where('advisory_id', '=', advisoryId).orderBy('number').execute();
+}
+
+export function findRevision(db: Executor, advisoryId: string, number: number): Promise<AdvisoryRevisionRow | undefined> {
+  return db.selectFrom('advisory_revisions').selectAll().where('advisory_id', '=', advisoryId).where('number', '=', number).executeTakeFirst();
+}
+
+export function findSignature(db: Executor, advisoryId: string, revision: number, fingerprint: string): Promise<AdvisorySignatureRow | undefined> {
+  return db
+    .selectFrom('advisory_signatures')
+    .selectAll()
+    .where('advisory_id', '=', advisoryId)
+    .where('revision', '=', revision)
+    .where('key_fingerprint', '=', fingerprint)
+    .executeTakeFirst();
+}
+
+export function findBySource(db: Executor, kind: 'report' | 'outbound_case', sourceId: string): Promise<AdvisoryRow | undefined> {
+  return db.selectFrom('advisories').selectAll().where('source_kind', '=', kind).where('source_id', '=', sourceId).executeTakeFirst();
+}
+
+/** Published advisories, newest release first. */
+export function publishedAdvisories(db: Executor): Promise<AdvisoryRow[]> {
+  return db.selectFrom('advisories').selectAll().where('revision', '>', 0).orderBy('current_release_at', 'desc').orderBy('tracking_id', 'desc').execute();
+}

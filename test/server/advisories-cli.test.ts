@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import type { CliIO } from '../../src/cli/io.js';
+import { systemActor } from '../../src/domain/auth/actor.js';
+import { createAdvisory } from '../../src/domain/advisories/advisory.service.js';
+import { addKey, prepareGeneratedKey } from '../../src/domain/keys/keys.service.js';
+import { createContext } from '../../src/context.js';
+import { inTransaction } from '../../src/server/transaction.js';
+import { DIALECTS, createTestEnvironment, type TestEnvironment } from '../helpers/databases.js';
+import { sampleContent } from './advisories.support.js';
+
+const PASSPHRASE = 'the operators passphrase, long enough';
+
+/** `cvdesk advisories list | publish | sign`: the same services as the API, as the operator. */
+describe.each(DIALECTS)('cvdesk advisories commands on %s', (engine) => {
+  let environment: TestEnvironment;
+  const saved = { ...process.env };
+
+  async function cli(args: string[], stdin = '') {
+    let out = '';
+    let err = '';
+    const io: CliIO = { out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (err += t.endsWith('\n') ? t : `${t}\n`), readStdin: async () => stdin };
+    const code = await runCli([...args, '--data', environment.dataDir], io);
+    return { code, out, err };
+  }
+
+  beforeAll(async () => {
+    environment = await createTestEnvironment(engine);
+    process.env.LOG_LEVEL = 'silent';
+    process.env.RUN_JOBS = 'false';
+    if (environment.config.databaseUrl) {
+      process.env.DATABASE_URL = environment.config.databaseUrl;
+      process.env.DATABASE_SCHEMA = environment.config.databaseSchema!;
+    }
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await environment?.destroy();
+  });
+
+  it('publishes a draft and signs the CSAF documents with the passphrase from standard input only', async () => {
+    const context = await createContext(environment.config);
+    const operator = systemActor('test');
+    let id: string;
+    try {
+      id = (await inTransaction(context, (trx) => createAdvisory(context, trx, operator, { content: sampleContent() }))).tracking_id;
+      const prepared = await prepareGeneratedKey(context, operator, { name: 'Example Security', email: 'security@example.org', passphrase: PASSPHRASE });
+      await inTransaction(context, (trx) => addKey(context, trx, operator, prepared));
+    } finally {
+      await context.close();
+    }
+    const incomplete = await cli(['advisories', 'publish', 'ADV-1999-0001']);
+    expect(incomplete.code).toBe(1);
+    expect(incomplete.err).toContain('Advisory was not found');
+    const published = await cli(['advisories', 'publish', id, '--json']);
+    expect(published.code, published.err).toBe(0);
+    expect(JSON.parse(published.out)).toEqual({ id, revision: 1 });
+    expect((await cli(['advisories', 'list'])).out).toContain('1 published CSAF document(s) not signed by the current key');
+    expect((await cli(['advisories', 'sign'])).code).toBe(2);
+    const wrong = await cli(['advisories', 'sign', '--passphrase-stdin'], 'not the passphrase\n');
+    expect(wrong.code).toBe(1);
+    const signed = await cli(['advisories', 'sign', '--passphrase-stdin', '--json'], `${PASSPHRASE}\n`);
+    expect(signed.code, signed.err).toBe(0);
+    expect(JSON.parse(signed.out)).toEqual({ signed: [id] });
+    const list = JSON.parse((await cli(['advisories', 'list', '--json'])).out);
+    expect(list).toMatchObject({ items: [{ id, state: 'published' }], unsignedCsafDocuments: 0 });
+  });
+});
