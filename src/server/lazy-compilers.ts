@@ -27,10 +27,30 @@ function lazySerializer(compile: () => Serialize): Serialize {
   return (data: unknown) => (real ??= compile())(data);
 }
 
+type AjvOptions = { customOptions?: Record<string, unknown> } & Record<string, unknown>;
+type BuildValidator = (schemas: unknown, options: unknown) => (route: { httpPart?: string }) => Validate;
+
+// Fastify asks for a validator builder per plugin context; one compiler each keeps Fastify's
+// cache of Ajv instances across them.
+const coercingCompiler = (AjvCompiler as unknown as () => BuildValidator)();
+const exactCompiler = (AjvCompiler as unknown as () => BuildValidator)();
+
 export const lazyCompilersFactory = {
-  buildValidator(externalSchemas: unknown, ajvOptions: unknown) {
-    const build = (AjvCompiler as unknown as () => (schemas: unknown, options: unknown) => (route: unknown) => Validate)()(externalSchemas, ajvOptions);
-    return (route: unknown) => lazyValidator(() => build(route));
+  /**
+   * Query strings, path parameters and headers arrive as text and are coerced to their schema's
+   * types ("?limit=5" is a number). JSON bodies are typed already and are not: coercion would turn
+   * a `null` meant to clear a field into "" or 0 when the schema allows null as a second choice.
+   * The Ajv instances themselves are made on first use too.
+   */
+  buildValidator(externalSchemas: unknown, ajvOptions: AjvOptions) {
+    let coercing: ReturnType<BuildValidator> | undefined;
+    let exact: ReturnType<BuildValidator> | undefined;
+    return (route: { httpPart?: string }) =>
+      lazyValidator(() =>
+        route.httpPart === 'body'
+          ? (exact ??= exactCompiler(externalSchemas, { ...ajvOptions, customOptions: { ...ajvOptions.customOptions, coerceTypes: false } }))(route)
+          : (coercing ??= coercingCompiler(externalSchemas, ajvOptions))(route),
+      );
   },
   buildSerializer(externalSchemas: unknown, serializerOptions: unknown) {
     const build = (SerializerSelector as unknown as () => (schemas: unknown, options: unknown) => (route: unknown) => Serialize)()(externalSchemas, serializerOptions);
