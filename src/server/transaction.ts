@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/schema.js';
 import type { Outcome } from '../domain/auth/signin.service.js';
-import { GroupCommitter } from '../db/group-commit.js';
+import { inGroupCommit as groupCommit } from '../db/group-commit.js';
 
 /** Runs `work` in one transaction: the change, its audit event and its jobs commit together. */
 export function inTransaction<T>(context: AppContext, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -16,19 +16,7 @@ export async function committedOutcome<T>(context: AppContext, work: (trx: Trans
   return outcome.value;
 }
 
-const committers = new WeakMap<AppContext, GroupCommitter>();
-
-/**
- * Like `inTransaction`, for frequent independent writes (report submissions): on SQLite, units
- * arriving together share one commit (see GroupCommitter); PostgreSQL commits each on its own
- * connection, in parallel.
- */
+/** `inTransaction` for frequent independent writes (report submissions): see `inGroupCommit` in src/db/group-commit.ts. */
 export function inGroupCommit<T>(context: AppContext, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  if (context.engine !== 'sqlite') return inTransaction(context, work);
-  let committer = committers.get(context);
-  if (!committer) {
-    committer = new GroupCommitter(context.db);
-    committers.set(context, committer);
-  }
-  return committer.run(work);
+  return groupCommit(context.db, context.engine, work);
 }

@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/dialect.js';
 import type { ReportRow } from './report.js';
-import { INDEXED_REPORTS, findTermStats } from './report.repository.js';
+import { INDEXED_REPORTS } from './report.repository.js';
 
 export interface DuplicateSuggestion {
   id: string;
@@ -12,9 +12,12 @@ export interface DuplicateSuggestion {
   reasons: string[];
 }
 
-/** How many of the report's most distinctive terms are used to find candidates. */
-const PROBE_TERMS = 24;
-const CANDIDATES = 60;
+/**
+ * How many of the report's most distinctive terms are used to find candidates: the work grows with
+ * their postings, and a true duplicate shares most of its rarest terms with the original.
+ */
+const PROBE_TERMS = 12;
+const CANDIDATES = 80;
 const SAME_ASSET_BONUS = 0.15;
 const SAME_CWE_BONUS = 0.1;
 
@@ -25,10 +28,24 @@ const SAME_CWE_BONUS = 0.1;
  * Reasons say why.
  */
 export async function suggestDuplicates(db: Executor, report: Pick<ReportRow, 'id' | 'program_id' | 'created_at' | 'asset_id' | 'cwe'>, limit = 5): Promise<DuplicateSuggestion[]> {
-  const own = await db.selectFrom('report_terms').select(['term', 'weight']).where('report_id', '=', report.id).execute();
+  // The report's terms with their document frequencies, and the programme's report count, in one round trip.
+  const own = await db
+    .selectFrom('report_terms as t')
+    .leftJoin('report_term_stats as s', (join) => join.onRef('s.program_id', '=', 't.program_id').onRef('s.term', '=', 't.term'))
+    .select(['t.term', 't.weight', 's.df'])
+    .select((eb) =>
+      eb
+        .selectFrom('report_term_stats')
+        .select('df')
+        .where('program_id', '=', report.program_id)
+        .where('term', '=', INDEXED_REPORTS)
+        .as('total'),
+    )
+    .where('t.report_id', '=', report.id)
+    .execute();
   if (own.length === 0) return [];
-  const frequencies = await findTermStats(db, report.program_id, [INDEXED_REPORTS, ...own.map((t) => t.term)]);
-  const total = frequencies.get(INDEXED_REPORTS) ?? 0;
+  const frequencies = new Map(own.map((t) => [t.term, Number(t.df ?? 1)]));
+  const total = Number(own[0]!.total ?? 0);
   // A term every report has weighs (almost) nothing; one in a handful weighs most.
   const idf = (term: string) => Math.max(0, Math.log((total + 1) / ((frequencies.get(term) ?? 1) + 0.5)));
   // Repetition counts, but less and less: the tenth "xss" says little more than the second.
@@ -41,15 +58,15 @@ export async function suggestDuplicates(db: Executor, report: Pick<ReportRow, 'i
     .slice(0, PROBE_TERMS)
     .map((t) => t.term);
   if (probe.length === 0) return [];
+  // Covering-index scan of the probe terms' postings only; later reports are dropped below rather
+  // than joined here, which would look up every posting's report.
   const candidates = await db
     .selectFrom('report_terms')
-    .innerJoin('reports', 'reports.id', 'report_terms.report_id')
-    .select(['report_terms.report_id as id', (eb) => eb.fn.countAll<number>().as('shared')])
-    .where('report_terms.program_id', '=', report.program_id)
-    .where('report_terms.term', 'in', probe)
-    .where('report_terms.report_id', '!=', report.id)
-    .where('reports.created_at', '<=', report.created_at)
-    .groupBy('report_terms.report_id')
+    .select(['report_id as id', (eb) => eb.fn.countAll<number>().as('shared')])
+    .where('program_id', '=', report.program_id)
+    .where('term', 'in', probe)
+    .where('report_id', '!=', report.id)
+    .groupBy('report_id')
     .orderBy('shared', 'desc')
     .limit(CANDIDATES)
     .execute();
@@ -57,7 +74,7 @@ export async function suggestDuplicates(db: Executor, report: Pick<ReportRow, 'i
   const ids = candidates.map((c) => c.id);
   const [candidateTerms, candidateRows] = await Promise.all([
     db.selectFrom('report_terms').select(['report_id', 'term', 'weight']).where('report_id', 'in', ids).execute(),
-    db.selectFrom('reports').select(['id', 'title', 'state', 'created_at', 'asset_id', 'cwe']).where('id', 'in', ids).execute(),
+    db.selectFrom('reports').select(['id', 'title', 'state', 'created_at', 'asset_id', 'cwe']).where('id', 'in', ids).where('created_at', '<=', report.created_at).execute(),
   ]);
   const ownVector = new Map(own.map((t) => [t.term, tf(t.weight) * idf(t.term)]));
   const ownNorm = Math.hypot(...ownVector.values());

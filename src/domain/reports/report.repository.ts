@@ -72,13 +72,3 @@ export async function addTermStats(db: Executor, programId: string, deltas: Map<
       .execute();
   }
 }
-
-/** Document frequencies of the given terms in a programme (terms no report uses are absent). */
-export async function findTermStats(db: Executor, programId: string, terms: string[]): Promise<Map<string, number>> {
-  const frequencies = new Map<string, number>();
-  for (let i = 0; i < terms.length; i += 500) {
-    const rows = await db.selectFrom('report_term_stats').select(['term', 'df']).where('program_id', '=', programId).where('term', 'in', terms.slice(i, i + 500)).execute();
-    for (const row of rows) frequencies.set(row.term, Number(row.df));
-  }
-  return frequencies;
-}
