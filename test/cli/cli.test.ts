@@ -1,43 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/io.js';
+import { describe, expect, it } from 'vitest';
 import { createContext } from '../../src/context.js';
 import { buildApp } from '../../src/server/app.js';
-import { DIALECTS, createTestEnvironment, type TestEnvironment } from '../helpers/databases.js';
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
+import { useCliEnvironment } from '../helpers/cli.js';
+import { DIALECTS } from '../helpers/databases.js';
 
 describe.each(DIALECTS)('cvdesk CLI on %s', (engine) => {
-  let environment: TestEnvironment;
-  const saved = { ...process.env };
-
-  async function cli(args: string[], stdin = ''): Promise<Run> {
-    let out = '';
-    let err = '';
-    const io: CliIO = { out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (err += t.endsWith('\n') ? t : `${t}\n`), readStdin: async () => stdin };
-    const code = await runCli([...args, ...(args.includes('--data') || args[0] === 'openapi' ? [] : ['--data', environment.dataDir])], io);
-    return { code, out, err };
-  }
-
-  beforeAll(async () => {
-    environment = await createTestEnvironment(engine);
-    process.env.LOG_LEVEL = 'silent';
-    process.env.RUN_JOBS = 'false';
-    if (environment.config.databaseUrl) {
-      process.env.DATABASE_URL = environment.config.databaseUrl;
-      process.env.DATABASE_SCHEMA = environment.config.databaseSchema!;
-    }
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await environment?.destroy();
-  });
+  const { cli, environment } = useCliEnvironment(engine);
 
   it('migrates, then says the database is current', async () => {
     expect((await cli(['migrate'])).out).toMatch(/applied: 20261127_0001_foundation|database is current/);
@@ -53,7 +23,7 @@ describe.each(DIALECTS)('cvdesk CLI on %s', (engine) => {
     expect(token.code, token.err).toBe(0);
     expect(token.out.trim()).toMatch(/^cvd_[A-Za-z0-9_-]+$/);
 
-    const context = await createContext(environment.config);
+    const context = await createContext(environment().config);
     const app = await buildApp(context, { logger: false });
     try {
       const me = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token.out.trim()}` } });
@@ -107,7 +77,7 @@ describe.each(DIALECTS)('cvdesk CLI on %s', (engine) => {
     expect(intact.code, intact.err + intact.out).toBe(0);
     expect(intact.out).toMatch(/audit chain intact: \d+ events/);
 
-    const context = await createContext(environment.config);
+    const context = await createContext(environment().config);
     try {
       await context.db.updateTable('audit_events').set({ actor_label: 'mallory' }).where('seq', '=', 2).execute();
     } finally {
@@ -119,7 +89,7 @@ describe.each(DIALECTS)('cvdesk CLI on %s', (engine) => {
   });
 
   it('exports the audit log as JSON lines', async () => {
-    const file = path.join(environment.dataDir, 'audit.jsonl');
+    const file = path.join(environment().dataDir, 'audit.jsonl');
     expect((await cli(['audit', 'export', '--output', file])).code).toBe(0);
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; action: string });
     expect(lines[0]!.seq).toBe(1);
@@ -131,7 +101,7 @@ describe.each(DIALECTS)('cvdesk CLI on %s', (engine) => {
       const hasPgDump = fs.existsSync('/usr/bin/pg_dump') || fs.existsSync('/usr/lib/postgresql');
       expect(hasPgDump).toBe(true);
     }
-    const file = path.join(environment.dataDir, `backup-${engine}.db`);
+    const file = path.join(environment().dataDir, `backup-${engine}.db`);
     const run = await cli(['backup', file]);
     expect(run.code, run.err).toBe(0);
     expect(fs.statSync(file).size).toBeGreaterThan(1000);
@@ -155,7 +125,7 @@ describe.each(DIALECTS)('cvdesk CLI on %s', (engine) => {
     const { accounts, programs } = JSON.parse(run.out) as { accounts: { email: string; roles: string[]; totpSecret?: string }[]; programs: string[] };
     expect(accounts.map((a) => a.roles[0])).toEqual(expect.arrayContaining(['lead', 'triager', 'cna', 'auditor', 'reporter']));
     expect(programs).toEqual(['acme-bounty', 'acme-vdp']);
-    const context = await createContext(environment.config);
+    const context = await createContext(environment().config);
     try {
       const states = (await context.db.selectFrom('reports').select('state').execute()).map((r) => r.state);
       expect(new Set(states)).toEqual(new Set(['new', 'triaged', 'needs_more_info', 'duplicate', 'spam', 'disclosed']));

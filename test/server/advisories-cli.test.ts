@@ -1,45 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/io.js';
+import { describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/domain/auth/actor.js';
 import { createAdvisory } from '../../src/domain/advisories/advisory.service.js';
 import { addKey, prepareGeneratedKey } from '../../src/domain/keys/keys.service.js';
 import { createContext } from '../../src/context.js';
 import { inTransaction } from '../../src/server/transaction.js';
-import { DIALECTS, createTestEnvironment, type TestEnvironment } from '../helpers/databases.js';
+import { useCliEnvironment } from '../helpers/cli.js';
+import { DIALECTS } from '../helpers/databases.js';
 import { sampleContent } from './advisories.support.js';
 
 const PASSPHRASE = 'the operators passphrase, long enough';
 
 /** `cvdesk advisories list | publish | sign`: the same services as the API, as the operator. */
 describe.each(DIALECTS)('cvdesk advisories commands on %s', (engine) => {
-  let environment: TestEnvironment;
-  const saved = { ...process.env };
-
-  async function cli(args: string[], stdin = '') {
-    let out = '';
-    let err = '';
-    const io: CliIO = { out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (err += t.endsWith('\n') ? t : `${t}\n`), readStdin: async () => stdin };
-    const code = await runCli([...args, '--data', environment.dataDir], io);
-    return { code, out, err };
-  }
-
-  beforeAll(async () => {
-    environment = await createTestEnvironment(engine);
-    process.env.LOG_LEVEL = 'silent';
-    process.env.RUN_JOBS = 'false';
-    if (environment.config.databaseUrl) {
-      process.env.DATABASE_URL = environment.config.databaseUrl;
-      process.env.DATABASE_SCHEMA = environment.config.databaseSchema!;
-    }
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await environment?.destroy();
-  });
+  const { cli, environment } = useCliEnvironment(engine);
 
   it('publishes a draft and signs the CSAF documents with the passphrase from standard input only', async () => {
-    const context = await createContext(environment.config);
+    const context = await createContext(environment().config);
     const operator = systemActor('test');
     let id: string;
     try {
