@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate, startServer, type TestServer, type TlsMaterial } from '../../test/cli/securitytxt.support.js';
 import { blockedAddressReason, embeddedIpv4 } from './address-ranges.js';
@@ -58,9 +59,16 @@ describe('safeFetch against loopback servers', () => {
       } else if (url.pathname === '/chain') {
         res.writeHead(302, { location: hop > 0 ? `/chain?n=${hop - 1}` : '/hello' });
         res.end();
+      } else if (url.pathname === '/loop') {
+        res.writeHead(302, { location: '/loop' });
+        res.end();
       } else if (url.pathname === '/to') {
         res.writeHead(301, { location: url.searchParams.get('where') ?? '/' });
         res.end('moved');
+      } else if (url.pathname === '/bomb') {
+        // 10 MB of zeros gzipped to ~10 KB, sent whatever the request asked for.
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip', 'x-accept-encoding': req.headers['accept-encoding'] ?? '' });
+        res.end(zlib.gzipSync(Buffer.alloc(10 * 1024 * 1024)));
       } else if (url.pathname === '/endless') {
         res.writeHead(200, { 'content-type': 'text/plain' });
         const chunk = Buffer.alloc(64 * 1024, 0x41);
@@ -151,6 +159,9 @@ describe('safeFetch against loopback servers', () => {
     expect(five.redirects).toHaveLength(6);
     expect((await failure(safeFetch(`${plain.origin}/chain?n=5`, allow))).reason).toBe('too_many_redirects');
     expect((await failure(safeFetch(`${plain.origin}/chain?n=1`, { ...allow, maxRedirects: 1 }))).reason).toBe('too_many_redirects');
+    const loop = await failure(safeFetch(`${plain.origin}/loop`, allow));
+    expect(loop.reason).toBe('too_many_redirects');
+    expect(loop.message).toMatch(/redirects in a loop/);
   });
 
   it('POSTs a body, returns a redirect unfollowed with maxRedirects 0, and keeps a body cut short when asked', async () => {
@@ -190,6 +201,14 @@ describe('safeFetch against loopback servers', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('asks for no compression and never inflates a compressed body: a gzip bomb stays its compressed size, within maxBytes', async () => {
+    const response = await safeFetch(`${plain.origin}/bomb`, { ...allow, maxBytes: 64 * 1024 });
+    expect(response.headers['x-accept-encoding']).toBe('identity');
+    expect(response.truncated).toBe(false);
+    expect(response.body.length).toBeLessThan(64 * 1024);
+    expect(response.body.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+  });
+
   it('gives up after the total timeout, and after the connect timeout when a TLS handshake never ends', async () => {
     const silent = await failure(safeFetch(`${plain.origin}/silent`, { ...allow, timeoutMs: 300 }));
     expect(silent.reason).toBe('timeout');
@@ -202,6 +221,16 @@ describe('safeFetch against loopback servers', () => {
     const pending = safeFetch(`${plain.origin}/silent`, { ...allow, signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     expect((await failure(pending)).reason).toBe('aborted');
+  });
+
+  it('uses plain http only to the addresses allowPlainHttp accepts, on every hop', async () => {
+    const loopbackOnly = (address: string) => address === '127.0.0.1';
+    expect((await safeFetch(`${plain.origin}/hello`, { ...allow, allowPlainHttp: loopbackOnly })).status).toBe(200);
+    const refused = await failure(safeFetch(`${plain.origin}/hello`, { ...allow, allowPlainHttp: () => false }));
+    expect(refused.reason).toBe('unsupported_scheme');
+    const resolve = async () => [{ address: '127.0.0.2', family: 4 as const }];
+    const hop = await failure(safeFetch(`${plain.origin}/to?where=${encodeURIComponent(`http://other.example:${plain.port}/hello`)}`, { ...allow, resolve, allowPlainHttp: loopbackOnly }));
+    expect(hop.message).toContain('refusing plain http to other.example');
   });
 
   it('names an unknown host', async () => {

@@ -70,6 +70,8 @@ export interface SafeFetchOptions {
   privateAddressesSetting?: string;
   /** Why an address must not be reached, or null when it may; default `blockedAddressReason` (public unicast only). */
   addressPolicy?: (address: string) => string | null;
+  /** When given, plain http is used only to addresses it accepts (every hop; `unsupported_scheme` otherwise); default: http to any address allowed. */
+  allowPlainHttp?: (address: string) => boolean;
   /** Certificate authorities to trust instead of the built-in ones (PEM). */
   ca?: string | Buffer | (string | Buffer)[];
   /** Verify the server's certificate; default true. False only to read a page despite a bad certificate. */
@@ -297,6 +299,9 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions =
       if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SafeFetchError('unsupported_scheme', `only http and https URLs can be fetched, not ${url.protocol}`, url.href);
       redirects.push(url.href);
       const addresses = await Promise.race([resolveChecked(url, options), aborted]);
+      if (url.protocol === 'http:' && options.allowPlainHttp && !addresses.every((a) => options.allowPlainHttp!(a.address))) {
+        throw new SafeFetchError('unsupported_scheme', `refusing plain http to ${url.host}: only https is used here`, url.href);
+      }
       const hop = await Promise.race([request(url, addresses, options, controller.signal), aborted]);
       if (maxRedirects !== 0 && REDIRECT_STATUSES.has(hop.status) && hop.headers.location) {
         if (redirects.length > maxRedirects) throw new SafeFetchError('too_many_redirects', `more than ${maxRedirects} redirects, starting at ${redirects[0]}`, url.href);
@@ -306,6 +311,8 @@ export async function safeFetch(input: string | URL, options: SafeFetchOptions =
         } catch {
           throw new SafeFetchError('invalid_url', `${url.href} redirects to an invalid URL: ${hop.headers.location.slice(0, 200)}`, url.href);
         }
+        // A redirect back to a URL already asked for will never end: stop now instead of after maxRedirects hops.
+        if (redirects.includes(next.href)) throw new SafeFetchError('too_many_redirects', `${url.href} redirects in a loop (back to ${next.href})`, url.href);
         if (url.protocol === 'https:' && next.protocol === 'http:') {
           throw new SafeFetchError('insecure_redirect', `${url.href} redirects from https to plain http (${next.href}); refused`, url.href);
         }

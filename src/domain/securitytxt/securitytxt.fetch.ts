@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { invalid } from '../../shared/errors.js';
 import { safeFetch, SafeFetchError, type SafeFetchOptions, type SafeFetchResponse } from '../../net/safe-fetch.js';
 import { parseSecurityTxt, type ParsedSecurityTxt } from './securitytxt.parser.js';
@@ -5,7 +6,7 @@ import { IssueCollector, SECURITY_TXT_MAX_BYTES, type SecurityTxtErrorCode, type
 import { collectSecurityTxtIssues, type SecurityTxtCheckOptions } from './securitytxt.validator.js';
 
 export interface FetchSecurityTxtOptions
-  extends Pick<SafeFetchOptions, 'allowPrivateAddresses' | 'ca' | 'connectTimeoutMs' | 'timeoutMs' | 'maxRedirects' | 'resolve' | 'signal' | 'userAgent'>,
+  extends Pick<SafeFetchOptions, 'allowPrivateAddresses' | 'addressPolicy' | 'privateAddressesSetting' | 'allowPlainHttp' | 'ca' | 'connectTimeoutMs' | 'timeoutMs' | 'maxRedirects' | 'resolve' | 'signal' | 'userAgent'>,
     Pick<SecurityTxtCheckOptions, 'now' | 'verificationKeys' | 'notifyUnknownFields'> {
   /** Read at most this many bytes of a file; default 32 KiB (`size_exceeded` past it). */
   maxBytes?: number;
@@ -32,6 +33,8 @@ export interface FetchedSecurityTxt extends SecurityTxtReport {
   parsed: ParsedSecurityTxt | null;
   /** Every URL tried, in order, and what came of it. */
   attempts: FetchAttempt[];
+  /** SHA-256 (hex) of the bytes read, as evidence of what the file said; null when none was found. */
+  sha256: string | null;
 }
 
 const PATHS = ['/.well-known/security.txt', '/security.txt'] as const;
@@ -77,6 +80,9 @@ export async function fetchSecurityTxt(domainOrUrl: string, options: FetchSecuri
   const maxBytes = options.maxBytes ?? SECURITY_TXT_MAX_BYTES;
   const fetchOptions: SafeFetchOptions = {
     ...(options.allowPrivateAddresses !== undefined ? { allowPrivateAddresses: options.allowPrivateAddresses } : {}),
+    ...(options.addressPolicy !== undefined ? { addressPolicy: options.addressPolicy } : {}),
+    ...(options.privateAddressesSetting !== undefined ? { privateAddressesSetting: options.privateAddressesSetting } : {}),
+    ...(options.allowPlainHttp !== undefined ? { allowPlainHttp: options.allowPlainHttp } : {}),
     ...(options.ca !== undefined ? { ca: options.ca } : {}),
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
@@ -140,9 +146,10 @@ export async function fetchSecurityTxt(domainOrUrl: string, options: FetchSecuri
         contentType: response.headers['content-type'] ?? null,
         parsed,
         attempts,
+        sha256: crypto.createHash('sha256').update(response.body).digest('hex'),
       };
     }
   }
   issues.add('no_security_txt', null, `No security.txt was found on ${authority} (tried ${attempts.map((a) => a.url).join(', ')}).`);
-  return { ...issues.report(), url: null, finalUrl: null, redirects: [], contentType: null, parsed: null, attempts };
+  return { ...issues.report(), url: null, finalUrl: null, redirects: [], contentType: null, parsed: null, attempts, sha256: null };
 }
