@@ -4,6 +4,7 @@ import { packageVersion } from '../config/paths.js';
 import { AppError } from '../shared/errors.js';
 import { registerAuditCommands } from './commands/audit.command.js';
 import { registerCvssCommand } from './commands/cvss.command.js';
+import { registerDiscoverCommand } from './commands/discover.command.js';
 import { registerDemoCommand } from './commands/demo.command.js';
 import { registerDoctorCommand } from './commands/doctor.command.js';
 import { registerSecurityTxtCommands } from './commands/securitytxt.command.js';
@@ -11,7 +12,11 @@ import { registerServerCommands } from './commands/server.command.js';
 import { registerTokenCommands } from './commands/token.command.js';
 import { registerUserCommands } from './commands/user.command.js';
 import { registerKeysCommands } from './commands/keys.command.js';
+import { registerAdvisoriesCommands } from './commands/advisories.command.js';
 import { registerSettingsCommands } from './commands/settings.command.js';
+import { registerFindingsCommands } from './commands/findings.command.js';
+import { registerCveCommands } from './commands/cve.command.js';
+import { registerCveServicesEmulatorCommand } from './commands/cve-services-emulator.command.js';
 import { CliFailure } from './failure.js';
 import { processIO, type CliIO } from './io.js';
 
@@ -29,9 +34,14 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerDoctorCommand(program, io);
   registerDemoCommand(program, io);
   registerKeysCommands(program, io);
+  registerAdvisoriesCommands(program, io);
   registerSettingsCommands(program, io);
   registerSecurityTxtCommands(program, io);
   registerCvssCommand(program, io);
+  registerCveCommands(program, io);
+  registerCveServicesEmulatorCommand(program, io);
+  registerDiscoverCommand(program, io);
+  registerFindingsCommands(program, io);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

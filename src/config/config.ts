@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { RedactedSecret, SHORT_NAME, resolveApiUrl } from '../cve-services/credentials.js';
 
 /**
  * Configuration, parsed once at start-up from the environment and frozen.
@@ -58,6 +60,25 @@ export interface Config {
   readonly mailIntakeMaxBytes: number;
   /** Messages one client address may deliver per minute. */
   readonly mailIntakeRatePerMinute: number;
+  /** Let vendor discovery reach loopback addresses (and plain http there): tests and demos only. */
+  readonly fetchAllowLoopback: boolean;
+  /** Vendor contact discovery: bounds, mail-domain checks and where forges and registries are (docs/vendors.md). */
+  readonly discovery: DiscoveryConfig;
+  /** CVE Services from the environment (cvelib's names); unset parts fall back to the settings page. */
+  readonly cveApiUrl: string | undefined;
+  readonly cveOrg: string | undefined;
+  readonly cveUser: string | undefined;
+  /** CVE_API_KEY or the contents of CVE_API_KEY_FILE; prints as [redacted]. */
+  readonly cveApiKey: RedactedSecret | undefined;
+  /** RESERVED IDs unassigned this many days are flagged for rejection. */
+  readonly cveIdUnusedDays: number;
+  /** Per attempt, and retries after the first, of a CVE Services call (429, outages; see cve-services/transport.ts). */
+  readonly cveApiTimeoutMs: number;
+  readonly cveApiRetries: number;
+  /** Advisory ids are PREFIX-YEAR-NNNN (the CSAF tracking id and file name). */
+  readonly advisoryIdPrefix: string;
+  /** Prefix of OSV ids: `x_…` for a database not on the OSV schema's list of home databases. */
+  readonly osvIdPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -117,7 +138,93 @@ function trustProxy(raw: string | undefined): false | number | string[] {
   return entries;
 }
 
+/** CVE_API_URL (`production`, `test` or a URL), CVE_ORG, CVE_USER, and CVE_API_KEY or CVE_API_KEY_FILE (not both). */
+function cveServicesConfig(env: Env): Pick<Config, 'cveApiUrl' | 'cveOrg' | 'cveUser' | 'cveApiKey'> {
+  let cveApiUrl: string | undefined;
+  if (env.CVE_API_URL) {
+    cveApiUrl = resolveApiUrl(env.CVE_API_URL);
+    if (!cveApiUrl) throw new ConfigError('CVE_API_URL', 'give production, test or an http(s) URL such as https://cveawg.mitre.org/api');
+  }
+  for (const name of ['CVE_ORG', 'CVE_USER'] as const) {
+    if (env[name] && !SHORT_NAME.test(env[name])) throw new ConfigError(name, 'letters, digits and _.@- only, 2 to 128 characters');
+  }
+  if (env.CVE_API_KEY && env.CVE_API_KEY_FILE) throw new ConfigError('CVE_API_KEY_FILE', 'give CVE_API_KEY or CVE_API_KEY_FILE, not both');
+  let key = env.CVE_API_KEY || undefined;
+  if (env.CVE_API_KEY_FILE) {
+    try {
+      key = fs.readFileSync(env.CVE_API_KEY_FILE, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError('CVE_API_KEY_FILE', `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (!key) throw new ConfigError('CVE_API_KEY_FILE', 'the file is empty');
+  }
+  if (key !== undefined && !/^[\x21-\x7e]{1,512}$/.test(key)) throw new ConfigError(env.CVE_API_KEY_FILE ? 'CVE_API_KEY_FILE' : 'CVE_API_KEY', 'the key must be 1 to 512 printable ASCII characters without spaces');
+  return { cveApiUrl, cveOrg: env.CVE_ORG || undefined, cveUser: env.CVE_USER || undefined, cveApiKey: key === undefined ? undefined : new RedactedSecret(key) };
+}
+
+/** Vendor contact discovery (docs/vendors.md): bounds, mail-domain checks, forge and registry base URLs. */
+export interface DiscoveryConfig {
+  readonly concurrency: number;
+  readonly connectTimeoutMs: number;
+  readonly fetchTimeoutMs: number;
+  readonly targetTimeoutMs: number;
+  readonly maxBytes: number;
+  /** `dns`: a mail address counts as live only when its domain has MX (or address) records; `off`: not checked. */
+  readonly mailCheck: 'dns' | 'off';
+  readonly sources: {
+    readonly githubUrl: string;
+    readonly githubRawUrl: string;
+    readonly gitlabUrl: string;
+    readonly codebergUrl: string;
+    readonly npmUrl: string;
+    readonly pypiUrl: string;
+    readonly cratesUrl: string;
+  };
+}
+
+function discoveryConfig(env: Env): DiscoveryConfig {
+  const web = ['https:', 'http:'];
+  const base = (value: string | undefined, fallback: string) => (value ?? fallback).replace(/\/+$/, '');
+  const mailCheck = (env.CVDESK_DISCOVERY_MAIL_CHECK || 'dns').toLowerCase();
+  if (mailCheck !== 'dns' && mailCheck !== 'off') throw new ConfigError('CVDESK_DISCOVERY_MAIL_CHECK', `must be dns or off, got "${mailCheck}"`);
+  return {
+    concurrency: integer(env, 'CVDESK_DISCOVERY_CONCURRENCY', 16, 1, 1024),
+    connectTimeoutMs: integer(env, 'CVDESK_DISCOVERY_CONNECT_TIMEOUT_MS', 3000, 100, 60_000),
+    fetchTimeoutMs: integer(env, 'CVDESK_DISCOVERY_FETCH_TIMEOUT_MS', 8000, 100, 120_000),
+    targetTimeoutMs: integer(env, 'CVDESK_DISCOVERY_TARGET_TIMEOUT_MS', 30_000, 500, 600_000),
+    maxBytes: integer(env, 'CVDESK_DISCOVERY_MAX_BYTES', 2 * 1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
+    mailCheck,
+    sources: {
+      githubUrl: base(url(env, 'CVDESK_DISCOVERY_GITHUB_URL', web), 'https://github.com'),
+      githubRawUrl: base(url(env, 'CVDESK_DISCOVERY_GITHUB_RAW_URL', web), 'https://raw.githubusercontent.com'),
+      gitlabUrl: base(url(env, 'CVDESK_DISCOVERY_GITLAB_URL', web), 'https://gitlab.com'),
+      codebergUrl: base(url(env, 'CVDESK_DISCOVERY_CODEBERG_URL', web), 'https://codeberg.org'),
+      npmUrl: base(url(env, 'CVDESK_DISCOVERY_NPM_URL', web), 'https://registry.npmjs.org'),
+      pypiUrl: base(url(env, 'CVDESK_DISCOVERY_PYPI_URL', web), 'https://pypi.org'),
+      cratesUrl: base(url(env, 'CVDESK_DISCOVERY_CRATES_URL', web), 'https://crates.io'),
+    },
+  };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function advisoryIdPrefix(raw: string | undefined): string {
+  const value = raw?.trim() || 'ADV';
+  if (!/^[A-Z][A-Z0-9]{0,15}$/.test(value)) throw new ConfigError('ADVISORY_ID_PREFIX', 'must be 1 to 16 capital letters and digits, starting with a letter');
+  return value;
+}
+
+/**
+ * The OSV schema lists the home databases allowed to use their own id prefix; anyone else uses
+ * `x_`. The default names this installation's host so two cvdesks' ids do not collide.
+ */
+function osvIdPrefix(raw: string | undefined, publicUrl: string): string {
+  const value = raw?.trim() || `x_${new URL(publicUrl).hostname.replace(/[^A-Za-z0-9.-]/g, '-')}-`;
+  if (!/^(x_[A-Za-z0-9._-]*|[A-Z][A-Za-z0-9]*(-[A-Z][A-Za-z0-9]*)?-)$/.test(value)) {
+    throw new ConfigError('OSV_ID_PREFIX', 'must start with x_ (a database not on the OSV list), or be a listed home-database prefix ending in "-" such as CURL-');
+  }
+  return value;
+}
 
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
   const port = overrides.port ?? integer(env, 'PORT', 8080, 0, 65535);
@@ -178,6 +285,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mailIntakeHost: env.MAIL_INTAKE_HOST || host,
     mailIntakeMaxBytes: integer(env, 'MAIL_INTAKE_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     mailIntakeRatePerMinute: integer(env, 'MAIL_INTAKE_RATE_PER_MINUTE', 30, 1, 100_000),
+    fetchAllowLoopback: boolean(env, 'CVDESK_FETCH_ALLOW_LOOPBACK', false),
+    discovery: discoveryConfig(env),
+    ...cveServicesConfig(env),
+    cveIdUnusedDays: integer(env, 'CVE_ID_UNUSED_DAYS', 30, 1, 3650),
+    cveApiTimeoutMs: integer(env, 'CVE_API_TIMEOUT_MS', 30_000, 100, 600_000),
+    cveApiRetries: integer(env, 'CVE_API_RETRIES', 4, 0, 10),
+    advisoryIdPrefix: advisoryIdPrefix(env.ADVISORY_ID_PREFIX),
+    osvIdPrefix: osvIdPrefix(env.OSV_ID_PREFIX, publicUrl),
     ...overrides,
   });
 }

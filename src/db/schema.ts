@@ -14,6 +14,16 @@ import type { WebhookAttemptTable, WebhookDeliveryTable, WebhookEndpointTable } 
 import type { ReportCollaboratorTable, RewardTable } from '../domain/rewards/reward.table.js';
 import type { HallOfFameProfileTable, ProgramSubmissionLimitTable, ReputationEntryTable, ReputationPointsTable } from '../domain/reputation/reputation.table.js';
 import type { IncidentMessageTable, IncidentReceiptTable, IncidentSettingTable, IncidentTable, MailIntakeLinkTable } from '../domain/incidents/incident.table.js';
+import type { FindingCandidateTable, FindingImportTable, FindingReviewTable, FindingSourceTable, FindingSuppressionTable, FindingTable, SbomComponentTable, SbomTable } from '../domain/findings/finding.table.js';
+import type { AdvisoryRevisionTable, AdvisorySignatureTable, AdvisoryTable } from '../domain/advisories/advisory.table.js';
+import type { PolicyPageSectionTable } from '../domain/policy-page/policy-page.table.js';
+import type { CveRecordTable, CveRecordVersionTable } from '../domain/cve-records/cve-record.table.js';
+import type { CnaEligibilityDecisionTable, CnaProfileTable, CveRecordOperationTable, CveRequestTable } from '../domain/cna/cna.table.js';
+
+import type { VendorContactTable, VendorDiscoveryTable, VendorDomainTable, VendorKeyTable, VendorPackageTable, VendorRepositoryTable, VendorResponseTimeTable, VendorTable } from '../domain/vendors/vendor.table.js';
+
+import type { CveIdReservationTable, CveIdSyncTable, CveIdTable, CveServicesConnectionTable } from '../domain/cve-ids/cve-ids.table.js';
+import type { CaseCalendarTokenTable, CaseCreditTable, CaseDecisionTable, CaseExtensionRequestTable, CaseLogTable, CaseNoticeTable, CaseParticipantStatusTable, CaseParticipantTable, CasePolicySettingTable, CasePortalTokenTable, CaseStatementTable, CaseTable, CaseVulnerabilityTable } from '../domain/cases/case.table.js';
 
 /** Every table, as Kysely sees it. Each area owns its `*.table.ts`. */
 export interface Database {
@@ -57,4 +67,47 @@ export interface Database {
   incident_receipts: IncidentReceiptTable;
   incident_settings: IncidentSettingTable;
   mail_intake_links: MailIntakeLinkTable;
+  cve_ids: CveIdTable;
+  cve_id_reservations: CveIdReservationTable;
+  cve_services_connection: CveServicesConnectionTable;
+  cve_id_sync: CveIdSyncTable;
+  vendors: VendorTable;
+  vendor_domains: VendorDomainTable;
+  vendor_repositories: VendorRepositoryTable;
+  vendor_packages: VendorPackageTable;
+  vendor_contacts: VendorContactTable;
+  vendor_keys: VendorKeyTable;
+  vendor_response_times: VendorResponseTimeTable;
+  vendor_discoveries: VendorDiscoveryTable;
+  finding_sources: FindingSourceTable;
+  finding_imports: FindingImportTable;
+  finding_candidates: FindingCandidateTable;
+  findings: FindingTable;
+  finding_suppressions: FindingSuppressionTable;
+  finding_reviews: FindingReviewTable;
+  sboms: SbomTable;
+  sbom_components: SbomComponentTable;
+  advisories: AdvisoryTable;
+  advisory_revisions: AdvisoryRevisionTable;
+  advisory_signatures: AdvisorySignatureTable;
+  policy_page_sections: PolicyPageSectionTable;
+  cve_records: CveRecordTable;
+  cve_record_versions: CveRecordVersionTable;
+  cna_profile: CnaProfileTable;
+  cna_eligibility_decisions: CnaEligibilityDecisionTable;
+  cve_requests: CveRequestTable;
+  cve_record_operations: CveRecordOperationTable;
+  cases: CaseTable;
+  case_vulnerabilities: CaseVulnerabilityTable;
+  case_participants: CaseParticipantTable;
+  case_participant_status: CaseParticipantStatusTable;
+  case_statements: CaseStatementTable;
+  case_log: CaseLogTable;
+  case_notices: CaseNoticeTable;
+  case_portal_tokens: CasePortalTokenTable;
+  case_extension_requests: CaseExtensionRequestTable;
+  case_decisions: CaseDecisionTable;
+  case_credits: CaseCreditTable;
+  case_policy_settings: CasePolicySettingTable;
+  case_calendar_tokens: CaseCalendarTokenTable;
 }

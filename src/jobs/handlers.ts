@@ -10,6 +10,16 @@ import { REPORTS_HOURLY_JOB, runReportsHourly } from '../domain/reports/report-h
 import { INCIDENT_ALARM_JOB, INCIDENTS_HOURLY_JOB } from '../domain/incidents/incident.js';
 import { runIncidentAlarm, type AlarmPayload } from '../domain/incidents/incident-alarms.js';
 import { runIncidentsHourly } from '../domain/incidents/incident-retention.js';
+import { runVendorDiscoveryJob, VENDOR_DISCOVERY_JOB } from '../domain/discovery/discovery.service.js';
+import { CVE_IDS_REJECT_JOB, CVE_IDS_RESERVE_JOB, CVE_IDS_SYNC_JOB } from '../domain/cve-ids/cve-ids.js';
+import { runRejection } from '../domain/cve-ids/cve-id-rejection.js';
+import { runReservation } from '../domain/cve-ids/cve-id-reservation.js';
+import { runSync } from '../domain/cve-ids/cve-id-sync.js';
+import { findCredentials } from '../domain/cve-ids/cve-services-connection.js';
+import { CVE_RECORD_OPERATION_JOB, runRecordOperation } from '../domain/cve-records/record-publication.js';
+import { CVE_RECORDS_CLOCK_JOB, runPublicationClock } from '../domain/cve-records/publication-clock.js';
+import { CASE_NOTICE_JOB, caseNoticeJob } from '../domain/cases/case-notices.js';
+import { CASES_HOURLY_JOB, runCaseReminders } from '../domain/cases/case-schedule.js';
 
 /**
  * Every job cvdesk runs, by name: one line per processor or task. A job whose name is missing
@@ -29,6 +39,30 @@ export function buildJobHandlers(context: AppContext): JobHandlers {
     },
     [INCIDENTS_HOURLY_JOB]: async () => {
       await runIncidentsHourly(context);
+    },
+    [VENDOR_DISCOVERY_JOB]: async (payload: { discoveryId: string }) => {
+      await runVendorDiscoveryJob(context, payload);
+    },
+    [CVE_IDS_RESERVE_JOB]: async (payload: { reservationId: string }) => {
+      await runReservation(context, payload.reservationId);
+    },
+    [CVE_IDS_REJECT_JOB]: async (payload: { cveId: string; reason: string }) => {
+      await runRejection(context, payload);
+    },
+    [CVE_RECORD_OPERATION_JOB]: async (payload: { operationId: string }) => {
+      await runRecordOperation(context, payload.operationId);
+    },
+    [CVE_RECORDS_CLOCK_JOB]: async () => {
+      await runPublicationClock(context);
+    },
+    [CASE_NOTICE_JOB]: caseNoticeJob(context),
+    [CASES_HOURLY_JOB]: async () => {
+      await runCaseReminders(context);
+    },
+    [CVE_IDS_SYNC_JOB]: async (payload: { full?: boolean; task?: string }) => {
+      // The hourly task runs only where CVE Services is configured; a requested sync always runs.
+      if (payload.task && !(await findCredentials(context, context.db))) return;
+      await runSync(context, { full: Boolean(payload.full) });
     },
   };
 }

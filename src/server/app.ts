@@ -31,6 +31,17 @@ import { webhooksRoutes } from './routes/webhooks.routes.js';
 import { rewardsRoutes } from './routes/rewards.routes.js';
 import { hallOfFameRoutes } from './routes/hall-of-fame.routes.js';
 import { incidentsRoutes } from './routes/incidents.routes.js';
+import { cveIdsRoutes } from './routes/cve-ids.routes.js';
+import { advisoriesRoutes } from './routes/advisories.routes.js';
+import { publicPagesRoutes } from './public/public-pages.routes.js';
+import { csafProviderRoutes } from './public/csaf-provider.routes.js';
+import { vendorsRoutes } from './routes/vendors.routes.js';
+import { casesRoutes } from './routes/cases.routes.js';
+import { portalRoutes } from './routes/portal.routes.js';
+import { findingsRoutes } from './routes/findings.routes.js';
+import { cveRecordsRoutes } from './routes/cve-records.routes.js';
+import { cnaPublicRoutes, cnaRoutes } from './routes/cna.routes.js';
+import { cveRequestsRoutes } from './routes/cve-requests.routes.js';
 import { ErrorResponse } from './schemas.js';
 import { lazyCompilersFactory } from './lazy-compilers.js';
 
@@ -42,7 +53,7 @@ export interface BuildAppOptions {
 }
 
 /** Every area's routes under /api/v1. A new area adds one line here. */
-const API_ROUTES = [authRoutes, meRoutes, usersRoutes, auditRoutes, operationsRoutes, programsRoutes, reportsRoutes, attachmentsRoutes, weaknessRoutes, reportWorkflowRoutes, settingsRoutes, keysRoutes, notificationsRoutes, webhooksRoutes, rewardsRoutes, hallOfFameRoutes, incidentsRoutes];
+const API_ROUTES = [authRoutes, meRoutes, usersRoutes, auditRoutes, operationsRoutes, programsRoutes, reportsRoutes, attachmentsRoutes, weaknessRoutes, reportWorkflowRoutes, settingsRoutes, keysRoutes, notificationsRoutes, webhooksRoutes, rewardsRoutes, hallOfFameRoutes, incidentsRoutes, advisoriesRoutes, cveRecordsRoutes, cnaRoutes, cveRequestsRoutes, findingsRoutes, vendorsRoutes, cveIdsRoutes, casesRoutes, portalRoutes];
 
 /**
  * Builds the HTTP server without listening, so tests use `app.inject()` and main.ts decides
@@ -56,11 +67,11 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
         ? false
         : {
             level: config.logLevel,
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.headers["x-follow-up-token"]', 'res.headers["set-cookie"]'],
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.headers["x-follow-up-token"]', 'req.headers["x-portal-token"]', 'res.headers["set-cookie"]'],
             ...(options.logStream ? { stream: options.logStream } : {}),
             serializers: {
               // Query strings can carry secrets (emailed links' tokens, receipts): log the path only.
-              req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: request.url.split('?')[0], remoteAddress: request.ip }),
+              req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: request.url.split('?')[0]!.replace(/^\/portal\/[^/]+/, '/portal/[token]'), remoteAddress: request.ip }),
             },
           },
     bodyLimit: config.bodyLimitBytes,
@@ -110,6 +121,9 @@ export async function buildApp(context: AppContext, options: BuildAppOptions = {
   }, { prefix: '/api/v1' });
   await healthRoutes(app, context, registry);
   await securityTxtRoutes(app, context);
+  await publicPagesRoutes(app, context);
+  await cnaPublicRoutes(app, context);
+  await csafProviderRoutes(app, context);
   registerScheduler(app, context);
   await apiReferenceRoutes(app, () => app.swagger());
   await registerWebApp(app);

@@ -23,16 +23,22 @@ export const ERROR_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  cve_services_not_configured: 409,
   invalid_transition: 409,
+  not_eligible: 409,
   email_taken: 409,
   link_expired: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unknown_recipient: 422,
+  csaf_invalid: 422,
   account_locked: 429,
   rate_limited: 429,
+  cve_services_error: 502,
+  cve_services_auth_failed: 502,
   internal_error: 500,
   service_unavailable: 503,
+  cve_services_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

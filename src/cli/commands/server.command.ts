@@ -6,6 +6,7 @@ import { generateOpenApi } from '../../server/openapi.js';
 import { startServer, stopOnSignals } from '../../server/main.js';
 import { configFrom, print, withContext, type CliIO, type GlobalOptions } from '../io.js';
 import { CliFailure } from '../failure.js';
+import { startDemoEmulator } from '../../demo/seed-cve-services.js';
 
 export function registerServerCommands(program: Command, io: CliIO): void {
   program
@@ -13,9 +14,16 @@ export function registerServerCommands(program: Command, io: CliIO): void {
     .description('start cvdesk: migrate, serve the API and web app, run the job workers')
     .option('--port <port>', 'port to listen on (PORT, default 8080)')
     .option('--data <dir>', 'data folder for the embedded database and files (CVDESK_DATA, default ./data)')
-    .action(async (options: GlobalOptions & { port?: string }) => {
+    .option('--cve-emulator', 'demos: also run the CVE Services emulator that `cvdesk demo --cve-emulator` set up in the data folder (docs/cve-services.md)')
+    .action(async (options: GlobalOptions & { port?: string; cveEmulator?: boolean }) => {
       if (options.port !== undefined && !/^\d{1,5}$/.test(options.port)) throw new CliFailure(`--port: expected a port number, got "${options.port}"`, 2);
       const config = configFrom(options, options.port ? { port: Number(options.port) } : {});
+      const emulator = options.cveEmulator ? await startDemoEmulator(config.dataDir).catch((error: Error) => Promise.reject(new CliFailure(`--cve-emulator: ${error.message}`, 2))) : undefined;
+      if (emulator) {
+        io.out(`CVE Services emulator (demo, state in the data folder) at ${emulator.url}`);
+        // Saved after each change; once more as the process exits (after the server has stopped).
+        process.once('exit', () => emulator.flush());
+      }
       const server = await startServer(config, (line) => io.out(line));
       stopOnSignals(server, (line) => io.out(line));
     });

@@ -2,6 +2,9 @@ import type { AppContext } from '../../context.js';
 import { KEYS_DAILY_CHECK_JOB } from '../../domain/keys/key-warnings.service.js';
 import { REPORTS_HOURLY_JOB } from '../../domain/reports/report-housekeeping.js';
 import { INCIDENTS_HOURLY_JOB } from '../../domain/incidents/incident.js';
+import { CVE_IDS_SYNC_JOB } from '../../domain/cve-ids/cve-ids.js';
+import { CASES_HOURLY_JOB } from '../../domain/cases/case-schedule.js';
+import { CVE_RECORDS_CLOCK_JOB } from '../../domain/cve-records/publication-clock.js';
 import { iso } from '../../shared/time.js';
 
 /**
@@ -27,6 +30,9 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: 'keys.daily-check', every: 'day', job: KEYS_DAILY_CHECK_JOB },
   { name: 'reports.hourly', every: 'hour', job: REPORTS_HOURLY_JOB },
   { name: 'incidents.hourly', every: 'hour', job: INCIDENTS_HOURLY_JOB },
+  { name: 'cve-ids.sync', every: 'hour', job: CVE_IDS_SYNC_JOB },
+  { name: 'cases.reminders', every: 'hour', job: CASES_HOURLY_JOB },
+  { name: 'cve-records.publication-clock', every: 'hour', job: CVE_RECORDS_CLOCK_JOB },
 ];
 
 /** The period `date` falls in, in UTC: `2026-11-27` (day) or `2026-11-27T13` (hour). */

@@ -12,6 +12,14 @@ import { SignInPage } from '../features/auth/SignInPage';
 import { SignUpPage } from '../features/auth/SignUpPage';
 import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
 import { DashboardPage } from '../features/home/DashboardPage';
+import { publicIncidentRoutes, signedInIncidentRoutes } from '../features/incidents/routes';
+import { advisoryRoutes } from '../features/advisories/routes';
+import { signedInFindingsRoutes } from '../features/findings/routes';
+import { signedInVendorRoutes } from '../features/vendors/routes';
+import { signedInCaseRoutes } from '../features/cases/routes';
+import { publicPortalRoutes } from '../features/portal/routes';
+import { publicCnaRoutes, signedInCnaRoutes } from '../features/cna/routes';
+import { signedInCveIdRoutes } from '../features/cve-ids/routes';
 import { NotFoundRoute } from '../features/NotFoundPage';
 import { publicReportRoutes, signedInReportRoutes } from '../features/reports/routes';
 import { KeysPage } from '../features/keys/KeysPage';
@@ -52,6 +60,9 @@ export const router = createBrowserRouter([
         ],
       },
       publicReportRoutes,
+      publicIncidentRoutes,
+      publicPortalRoutes,
+      publicCnaRoutes,
       {
         element: (
           <RequireSession>
@@ -61,6 +72,13 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <DashboardPage /> },
           ...signedInReportRoutes,
+          ...signedInIncidentRoutes,
+          ...advisoryRoutes,
+          ...signedInFindingsRoutes,
+          ...signedInVendorRoutes,
+          ...signedInCaseRoutes,
+          ...signedInCnaRoutes,
+          ...signedInCveIdRoutes,
           { path: 'account', element: <AccountPage /> },
           { path: 'account/two-factor', element: <TwoFactorPage /> },
           { path: 'account/tokens', element: <TokensPage /> },

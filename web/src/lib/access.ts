@@ -9,6 +9,12 @@ export type Capability =
   | 'users.manage'
   | 'reports.inbox'
   | 'reports.own'
+  | 'incidents.read'
+  | 'findings.read'
+  | 'vendors.read'
+  | 'vendors.manage'
+  | 'cases.read'
+  | 'cases.write'
   | 'programs.manage'
   | 'rewards.manage'
   | 'audit.read'
@@ -20,12 +26,27 @@ export type Capability =
   | 'settings.manage'
   | 'keys.read'
   | 'keys.manage'
-  | 'webhooks.manage';
+  | 'webhooks.manage'
+  | 'advisories.read'
+  | 'advisories.write'
+  | 'advisories.publish'
+  | 'cna.read'
+  | 'cna.manage'
+  | 'cna.settings'
+  | 'cveIds.read'
+  | 'cveIds.manage'
+  | 'cveServices.manage';
 
 const GRANTS: Record<Capability, readonly Role[]> = {
   'users.manage': ['lead'],
   'reports.inbox': STAFF_ROLES,
   'reports.own': ['reporter'],
+  'incidents.read': ['triager', 'lead', 'auditor'],
+  'findings.read': ['triager', 'lead', 'auditor'],
+  'vendors.read': STAFF_ROLES,
+  'vendors.manage': ['triager', 'lead'],
+  'cases.read': ['triager', 'lead', 'auditor'],
+  'cases.write': ['triager', 'lead'],
   'programs.manage': ['lead'],
   'rewards.manage': ['lead'],
   'audit.read': STAFF_ROLES,
@@ -38,6 +59,15 @@ const GRANTS: Record<Capability, readonly Role[]> = {
   'keys.read': STAFF_ROLES,
   'keys.manage': ['lead'],
   'webhooks.manage': ['lead'],
+  'advisories.read': STAFF_ROLES,
+  'advisories.write': ['triager', 'lead', 'cna'],
+  'advisories.publish': ['lead'],
+  'cna.read': ['triager', 'lead', 'cna', 'auditor'],
+  'cna.manage': ['lead', 'cna'],
+  'cna.settings': ['lead'],
+  'cveIds.read': ['cna', 'lead', 'auditor'],
+  'cveIds.manage': ['cna', 'lead'],
+  'cveServices.manage': ['lead'],
 };
 
 export function can(roles: readonly Role[] | undefined, capability: Capability): boolean {
@@ -55,6 +85,34 @@ export interface Section {
 export const SECTIONS: readonly Section[] = [
   { to: '/', label: 'Dashboard', description: 'Where you start.', group: 'overview' },
   { to: '/inbox', label: 'Inbox', description: 'Every report sent in: filter, triage, assign.', capability: 'reports.inbox', group: 'overview' },
+  {
+    to: '/incidents',
+    label: 'Sealed incidents',
+    description: 'Encrypted incident reports: unlock the key in your browser to read them; acknowledge, reply, unseal.',
+    capability: 'incidents.read',
+    group: 'overview',
+  },
+  {
+    to: '/findings',
+    label: 'Findings',
+    description: 'Outbound: candidate vulnerabilities from scanners, AI agents and people; review, draft case groups, dashboard.',
+    capability: 'findings.read',
+    group: 'overview',
+  },
+  {
+    to: '/vendors',
+    label: 'Vendors',
+    description: 'Outbound: whom to tell and how. Vendors, coordinators, contacts and keys; discover channels with evidence.',
+    capability: 'vendors.read',
+    group: 'overview',
+  },
+  {
+    to: '/cases',
+    label: 'Cases',
+    description: 'Outbound: coordinated disclosure cases with vendors and coordinators; notices, statuses, next actions, decisions.',
+    capability: 'cases.read',
+    group: 'overview',
+  },
   { to: '/reports', label: 'My reports', description: 'What you reported and how it is going.', capability: 'reports.own', group: 'overview' },
   { to: '/programs', label: 'Programmes', description: 'Policies and scope; where to submit a report.', group: 'overview' },
   { to: '/disclosed', label: 'Disclosed', description: 'Reports published after the fix.', group: 'overview' },
@@ -66,6 +124,43 @@ export const SECTIONS: readonly Section[] = [
     capability: 'programs.manage',
     group: 'admin',
   },
+  {
+    to: '/manage/advisories',
+    label: 'Advisories',
+    description: 'Write advisories (drafts stay private), publish them as CSAF and OSV, sign the CSAF documents.',
+    capability: 'advisories.read',
+    group: 'admin',
+  },
+  {
+    to: '/manage/security-page',
+    label: 'Security policy page',
+    description: 'The sections of the public /security page, each versioned.',
+    capability: 'advisories.publish',
+    group: 'admin',
+  },
+  {
+    to: '/cve-ids',
+    label: 'CVE ID pool',
+    description: 'IDs reserved ahead at CVE Services: reserve, assign to a report or case, sync, reject unused ones.',
+    capability: 'cveIds.read',
+    group: 'admin',
+  },
+  {
+    to: '/admin/cve-services',
+    label: 'CVE Services',
+    description: 'The connection to CVE Services: environment, organisation, user and API key; test it and see the ID quota.',
+    capability: 'cveIds.read',
+    group: 'admin',
+  },
+  {
+    to: '/cve-records',
+    label: 'CVE records',
+    description: 'Records as a CNA: eligibility, the form and the JSON, preview, publish through CVE Services, the publication clock.',
+    capability: 'cna.read',
+    group: 'admin',
+  },
+  { to: '/cve-requests', label: 'CVE requests', description: 'Requests from the public form: accept or decline with a reason.', capability: 'cna.read', group: 'admin' },
+  { to: '/admin/cna', label: 'CNA settings', description: 'Scope, exclusions and the organisation UUID; what /cna publishes.', capability: 'settings.read', group: 'admin' },
   {
     to: '/admin/rewards',
     label: 'Rewards ledger',

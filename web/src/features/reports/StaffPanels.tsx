@@ -15,6 +15,7 @@ import { referenceApi, reportsApi } from './api';
 import { STATE_HINTS, stateLabel } from './labels';
 import { CLOSING_STATES, PRIORITIES, type DuplicateSuggestion, type Priority, type Report, type ReportState } from './types';
 import type { StaffMember } from './useStaffDirectory';
+import { DraftCveRecordButton } from '../cve-records/DraftFromReport';
 
 /** The verb on the button that moves a report to a state. */
 const MOVE_LABELS: Partial<Record<ReportState, string>> = {
@@ -155,6 +156,8 @@ export function TriagePanel({
           Edit CVSS and CWE
         </button>
       </div>
+
+      {user.roles.some((r) => r === 'triager' || r === 'lead' || r === 'cna') && <DraftCveRecordButton reportId={report.id} />}
 
       <Dialog open={editingSeverity} onClose={() => setEditingSeverity(false)} title="Severity and weakness" wide>
         {editingSeverity && (

@@ -428,6 +428,8 @@ export interface HallEntry {
   link: string | null;
   reputation: number;
   resolvedReports: number;
+  /** Published advisories crediting this researcher. */
+  advisories?: { id: string; title: string }[];
 }
 
 export interface HallProfile {
