@@ -44,13 +44,13 @@ export async function seedDemoAdvisories(context: AppContext): Promise<{ advisor
     const fromCase = await inTransaction(context, async (trx) => {
       const content = parseDraft(draft);
       // The case knows the product by name; the lead adds the npm package (for OSV), the CVE the
-      // package's CNA assigned, and the release notes.
+      // package's CNA assigned with its CVSS score (the scanner gave none), and the release notes.
       await updateDraft(context, trx, lead, draft.id, {
         content: {
           ...content,
           workarounds: 'Only extract archives from sources you trust, into a directory of their own.',
           products: content.products.map((p) => (p.product === DEMO_PACKAGE.name ? { ...p, ecosystem: 'npm', packageName: DEMO_PACKAGE.name, purl: DEMO_PACKAGE.purl } : p)),
-          vulnerabilities: content.vulnerabilities.map((v) => ({ ...v, cve: 'CVE-2026-41002' })),
+          vulnerabilities: content.vulnerabilities.map((v) => ({ ...v, cve: 'CVE-2026-41002', cvss: v.cvss.length ? v.cvss : [DEMO_PACKAGE.cvss] })),
           references: [{ url: `https://github.com/fabrikam/fabrikam-tar/releases/tag/v${DEMO_PACKAGE.fixed}`, summary: `fabrikam-tar ${DEMO_PACKAGE.fixed}` }],
         },
       });

@@ -16,7 +16,15 @@ import { userRoles } from '../domain/users/user.js';
 import { inTransaction } from '../server/transaction.js';
 
 /** The npm package the demo organisation's engineers found flaws in, and its (fictional) maintainer. */
-export const DEMO_PACKAGE = { purl: 'pkg:npm/fabrikam-tar', name: 'fabrikam-tar', version: '2.4.0', fixed: '2.4.1', projectKey: 'pkg:npm/fabrikam-tar' } as const;
+export const DEMO_PACKAGE = {
+  purl: 'pkg:npm/fabrikam-tar',
+  name: 'fabrikam-tar',
+  version: '2.4.0',
+  fixed: '2.4.1',
+  projectKey: 'pkg:npm/fabrikam-tar',
+  // Unpacking a crafted archive (user interaction) overwrites files: code execution.
+  cvss: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:H/I:H/A:H',
+} as const;
 const VENDOR = { name: 'Fabrikam', contact: 'security@fabrikam.example', repository: 'https://github.com/fabrikam/fabrikam-tar' } as const;
 
 const staff = async (context: AppContext, email: string): Promise<UserActor> => {

@@ -75,6 +75,8 @@ describe.each(DIALECTS)('demo advisories on %s', (engine) => {
     // The case's advisory: Fabrikam's package with the fixed version, and only the credit given with consent.
     const outbound = (await t.request({ method: 'GET', url: `/api/v1/advisories/${fromCase}` })).json();
     expect(outbound.title).toBe('Path traversal when extracting tarballs with fabrikam-tar');
+    // Both are rated: the public list shows a severity for each.
+    expect(list.items.map((a: { severity: string }) => a.severity)).not.toContain('unknown');
     expect(outbound.content.credits.map((c: { name: string }) => c.name)).toEqual(['Acme Security Research']);
     const osv = (await t.request({ method: 'GET', url: `/api/v1/advisories/${fromCase}/osv` })).json();
     expect(osvSchemaErrors(osv)).toEqual([]);
