@@ -156,6 +156,9 @@ describe.each(DIALECTS)('CNA workflow on %s', (engine) => {
 
     const yes = await t.request({ method: 'POST', url, token: lead.token, payload: { answers: ELIGIBLE, rationale: 'Stored XSS in our own product, fixed on its own.' } });
     expect(yes.json().outcome).toBe('assign');
+    // The decision's tags are carried into the record, not typed again.
+    const record = await t.request({ method: 'GET', url: `/api/v1/cve-records/${recordId}`, token: cna.token });
+    expect(record.json().container.tags).toEqual(['exclusively-hosted-service']);
     const history = await t.request({ method: 'GET', url, token: auditor.token });
     expect(history.json().items.map((d: { outcome: string }) => d.outcome)).toEqual(['assign', 'refer', 'do_not_assign']);
     expect(await audit('cna.eligibility_decided')).toHaveLength(3);

@@ -8,8 +8,10 @@ import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorLabel, type Actor } from '../auth/actor.js';
 import { assignCveId } from '../cve-ids/cve-id-pool.js';
-import { presentCveRecord, resolveRecord, type CveRecordView } from '../cve-records/cve-record.service.js';
-import { findCveRecord, updateCveRecord } from '../cve-records/cve-record.repository.js';
+import type { CnaTag } from '../cve-records/cve-record-schema.js';
+import type { VulnerabilityFacts } from '../cve-records/cve-record.js';
+import { presentCveRecord, resolveRecord, updateCveRecordDraft, type CveRecordView } from '../cve-records/cve-record.service.js';
+import { findCveRecord, updateCveRecord, type CveRecordRow } from '../cve-records/cve-record.repository.js';
 import { assertCanActAsCna, assertCanReadCnaWork } from './cna.policy.js';
 import { readCnaProfile } from './cna-profile.service.js';
 import type { CnaEligibilityDecisionTable } from './cna.table.js';
@@ -87,7 +89,21 @@ export async function decideEligibility(context: AppContext, trx: Executor, acto
     objectId: record.id,
     data: { outcome: verdict.outcome, rules: verdict.reasons.map((r) => r.rule), referTo: verdict.referTo },
   });
+  if (verdict.outcome === 'assign' && verdict.tags.length > 0) await carryTagsIntoRecord(context, trx, actor, record, verdict.tags);
   return present(row);
+}
+
+/** The tags the decision found (e.g. exclusively-hosted-service) go into the record, so nobody types them again. */
+async function carryTagsIntoRecord(context: AppContext, trx: Executor, actor: Actor, record: CveRecordRow, tags: CnaTag[]): Promise<void> {
+  if (record.facts) {
+    const facts = JSON.parse(record.facts) as VulnerabilityFacts;
+    const merged = [...new Set([...facts.tags, ...tags])];
+    if (merged.length !== facts.tags.length) await updateCveRecordDraft(context, trx, actor, record.id, { facts: { ...facts, tags: merged } });
+    return;
+  }
+  const container = JSON.parse(record.container) as { tags?: string[] };
+  const merged = [...new Set([...(container.tags ?? []), ...tags])];
+  if (merged.length !== (container.tags ?? []).length) await updateCveRecordDraft(context, trx, actor, record.id, { container: { ...container, tags: merged } });
 }
 
 /**
