@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { CASE_LIMITS, CASE_STATES, CREDIT_KINDS, NOTICE_KINDS, PARTICIPANT_ROLES, VULNERABILITY_STATUSES } from '../../domain/cases/case.js';
 import { caseDashboard } from '../../domain/cases/case-dashboard.js';
@@ -33,8 +33,6 @@ import { requireUser } from '../plugins/authentication.js';
 import { errors, Id, IdParams, Nullable, Ok, Rendered, Timestamp } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
 
-/** Null first: with type coercion on, `null` would otherwise be coerced into the other branch (0, ""). */
-const OrNull = <T extends TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
 const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
 const Embargo = Type.Object(
   {
@@ -51,9 +49,9 @@ const VulnerabilityBody = Type.Object(
     summary: Type.Optional(Type.String({ maxLength: CASE_LIMITS.summary, description: 'Markdown' })),
     product: Text(CASE_LIMITS.product),
     versions: Type.Optional(Type.Array(Type.String({ maxLength: CASE_LIMITS.version }), { maxItems: CASE_LIMITS.versions })),
-    cwe: Type.Optional(OrNull(Type.Integer({ minimum: 1, maximum: 99_999 }))),
+    cwe: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 99_999 }))),
     cvssVectors: Type.Optional(Type.Array(Type.String({ maxLength: 300 }), { maxItems: CASE_LIMITS.cvssVectors })),
-    candidateId: Type.Optional(OrNull(Type.String({ maxLength: 100, description: 'A finding candidate id' }))),
+    candidateId: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'A finding candidate id' }))),
   },
   { additionalProperties: false },
 );
@@ -61,7 +59,7 @@ const ParticipantBody = Type.Object(
   {
     vendorId: Type.String({ maxLength: 100, description: 'A vendor or coordinator from the vendor directory' }),
     role: Type.Optional(Type.Enum(PARTICIPANT_ROLES)),
-    contactId: Type.Optional(OrNull(Type.String({ maxLength: 100, description: 'A mail contact of the vendor (default: its preferred one)' }))),
+    contactId: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'A mail contact of the vendor (default: its preferred one)' }))),
     vulnerabilityIds: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: CASE_LIMITS.vulnerabilities, description: 'Shared with it (default: all)' })),
   },
   { additionalProperties: false },
@@ -72,7 +70,7 @@ const CaseBody = {
   summary: Type.Optional(Type.String({ maxLength: CASE_LIMITS.summary, description: 'Markdown' })),
   policy: Type.Optional(Type.Enum(POLICY_KEYS)),
   ownerId: Type.Optional(Type.String({ maxLength: 100, description: 'A triager or lead; default: you' })),
-  embargo: Type.Optional(OrNull(Embargo)),
+  embargo: Type.Optional(Nullable(Embargo)),
   participants: Type.Optional(Type.Array(ParticipantBody, { maxItems: CASE_LIMITS.participants })),
   credits: Type.Optional(Type.Array(CreditBody, { maxItems: CASE_LIMITS.credits })),
 };
@@ -139,8 +137,7 @@ const PolicyValues = Type.Object({
 });
 const PortalLink = Type.Object({ id: Id, token: Type.String({ description: 'Shown once' }), url: Type.String(), expiresAt: Timestamp });
 const Created = Type.Object({ id: Id });
-/** Null first: with type coercion on, `null` would otherwise become 0 in the integer branch. */
-const NullOrInteger = Type.Union([Type.Null(), Type.Integer()], { description: 'null: back to the shipped default' });
+const NullOrInteger = Type.Union([Type.Integer(), Type.Null()], { description: 'null: back to the shipped default' });
 const ParticipantParams = Type.Object({ id: Id, participantId: Type.String({ maxLength: 100 }) });
 const WRITE_ERRORS = errors(400, 401, 403, 404, 409);
 
@@ -325,8 +322,8 @@ export async function casesRoutes(fastify: FastifyInstance, context: AppContext)
             summary: Type.Optional(Type.String({ maxLength: CASE_LIMITS.summary })),
             policy: Type.Optional(Type.Enum(POLICY_KEYS)),
             ownerId: Type.Optional(Type.String({ maxLength: 100 })),
-            embargo: Type.Optional(OrNull(Embargo)),
-            exploitedAt: Type.Optional(OrNull(Type.String({ maxLength: 40, description: 'When credible exploitation in the wild became known' }))),
+            embargo: Type.Optional(Nullable(Embargo)),
+            exploitedAt: Type.Optional(Nullable(Type.String({ maxLength: 40, description: 'When credible exploitation in the wild became known' }))),
           },
           { additionalProperties: false, minProperties: 1 },
         ),
@@ -371,7 +368,7 @@ export async function casesRoutes(fastify: FastifyInstance, context: AppContext)
         summary: 'Add a note to the contact log (e.g. a phone call), optionally about a participant',
         params: IdParams,
         body: Type.Object(
-          { text: Text(CASE_LIMITS.message), participantId: Type.Optional(OrNull(Type.String({ maxLength: 100 }))), direction: Type.Optional(Type.Enum(['in', 'out', 'internal'])) },
+          { text: Text(CASE_LIMITS.message), participantId: Type.Optional(Nullable(Type.String({ maxLength: 100 }))), direction: Type.Optional(Type.Enum(['in', 'out', 'internal'])) },
           { additionalProperties: false },
         ),
         response: { 201: Created, ...WRITE_ERRORS },
@@ -436,7 +433,7 @@ export async function casesRoutes(fastify: FastifyInstance, context: AppContext)
         summary: "Choose a participant's mail contact, or what is shared with it",
         params: ParticipantParams,
         body: Type.Object(
-          { contactId: Type.Optional(OrNull(Type.String({ maxLength: 100 }))), vulnerabilityIds: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: CASE_LIMITS.vulnerabilities })) },
+          { contactId: Type.Optional(Nullable(Type.String({ maxLength: 100 }))), vulnerabilityIds: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: CASE_LIMITS.vulnerabilities })) },
           { additionalProperties: false, minProperties: 1 },
         ),
         response: { 200: Ok, ...WRITE_ERRORS },
@@ -547,7 +544,7 @@ export async function casesRoutes(fastify: FastifyInstance, context: AppContext)
         tags,
         summary: "The organisation's statement (Markdown); shared: every participant sees it in the portal",
         params: IdParams,
-        body: Type.Object({ body: Text(CASE_LIMITS.statement), shared: Type.Boolean(), vulnerabilityId: Type.Optional(OrNull(Type.String({ maxLength: 100 }))) }, { additionalProperties: false }),
+        body: Type.Object({ body: Text(CASE_LIMITS.statement), shared: Type.Boolean(), vulnerabilityId: Type.Optional(Nullable(Type.String({ maxLength: 100 }))) }, { additionalProperties: false }),
         response: { 201: Created, ...WRITE_ERRORS },
       },
     },
@@ -612,7 +609,7 @@ export async function casesRoutes(fastify: FastifyInstance, context: AppContext)
         tags,
         summary: 'Record a disclosure decision: a condition the case’s policy allows, with the evidence',
         params: IdParams,
-        body: Type.Object({ condition: Type.Enum(DISCLOSURE_CONDITIONS), evidence: Text(CASE_LIMITS.evidence), discloseAt: Type.Optional(OrNull(Type.String({ maxLength: 40 }))) }, { additionalProperties: false }),
+        body: Type.Object({ condition: Type.Enum(DISCLOSURE_CONDITIONS), evidence: Text(CASE_LIMITS.evidence), discloseAt: Type.Optional(Nullable(Type.String({ maxLength: 40 }))) }, { additionalProperties: false }),
         response: { 201: Loose('The decision'), ...WRITE_ERRORS },
       },
     },

@@ -20,11 +20,6 @@ const Entry = Type.Object({
 });
 const Hall = Type.Object({ items: Type.Array(Entry) });
 const Profile = Type.Object({ handle: Nullable(Type.String()), link: Nullable(Type.String()), public: Type.Boolean(), updatedAt: Nullable(Type.String()) });
-/**
- * A string or null as a JSON Schema type list, not anyOf: the API's ajv coerces types, and in an
- * anyOf with null it would quietly turn "" into null (a reset) instead of refusing it.
- */
-const StringOrNull = (options: { minLength?: number; maxLength: number }) => Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
 const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 63 }) });
 
 /** Hall-of-fame entries with the advisories that credit each person (by the name they chose to be named by). */
@@ -73,8 +68,8 @@ export async function hallOfFameRoutes(fastify: FastifyInstance, context: AppCon
         summary: 'Opt in or out of being named; set your handle and an optional https:// link',
         body: Type.Object(
           {
-            handle: Type.Optional(StringOrNull({ minLength: 1, maxLength: HALL_OF_FAME_LIMITS.handle })),
-            link: Type.Optional(StringOrNull({ maxLength: HALL_OF_FAME_LIMITS.link })),
+            handle: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: HALL_OF_FAME_LIMITS.handle }))),
+            link: Type.Optional(Nullable(Type.String({ maxLength: HALL_OF_FAME_LIMITS.link }))),
             public: Type.Optional(Type.Boolean()),
           },
           { additionalProperties: false, minProperties: 1 },

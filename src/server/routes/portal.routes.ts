@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { CASE_LIMITS, PORTAL_STATUSES } from '../../domain/cases/case.js';
 import { openPortal, portalAcknowledge, portalMessage, portalRequestExtension, portalSetStatus, portalStatement, portalView } from '../../domain/cases/case-portal.js';
@@ -11,8 +11,6 @@ import { errors, Id, Nullable, Ok, Rendered, Timestamp } from '../schemas.js';
  * /portal/:token reads it from the link once). Wrong tokens are limited per address here and
  * across the process in case-portal.ts; every use is audited.
  */
-/** Null first: with type coercion on, `null` would otherwise be coerced into the other branch (0, ""). */
-const OrNull = <T extends TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
 const TokenHeaders = Type.Object({ 'x-portal-token': Type.Optional(Type.String({ maxLength: 200, description: 'The token from the portal link' })) });
 const portalToken = (request: FastifyRequest) => {
   const value = request.headers['x-portal-token'];
@@ -90,7 +88,7 @@ export async function portalRoutes(fastify: FastifyInstance, context: AppContext
         tags,
         summary: 'Post a statement (Markdown) for the coordinators, optionally about one vulnerability',
         headers: TokenHeaders,
-        body: Type.Object({ body: Type.String({ minLength: 1, maxLength: CASE_LIMITS.statement }), vulnerabilityId: Type.Optional(OrNull(Type.String({ maxLength: 100 }))) }, { additionalProperties: false }),
+        body: Type.Object({ body: Type.String({ minLength: 1, maxLength: CASE_LIMITS.statement }), vulnerabilityId: Type.Optional(Nullable(Type.String({ maxLength: 100 }))) }, { additionalProperties: false }),
         response: { 201: Type.Object({ id: Id }), ...errors(400, 401, 404, 409, 413, 429) },
       },
     },
