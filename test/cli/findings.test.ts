@@ -1,43 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { createContext } from '../../src/context.js';
-import { DIALECTS, createTestEnvironment, type TestEnvironment } from '../helpers/databases.js';
+import { useCliEnvironment } from '../helpers/cli.js';
+import { DIALECTS } from '../helpers/databases.js';
 import { SARIF_EXAMPLES, sarifLog, writeTemp } from '../domain/findings/findings.support.js';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
 describe.each(DIALECTS)('cvdesk findings on %s', (engine) => {
-  let environment: TestEnvironment;
-  const saved = { ...process.env };
-
-  async function cli(args: string[]): Promise<Run> {
-    let out = '';
-    let err = '';
-    const io: CliIO = { out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (err += t.endsWith('\n') ? t : `${t}\n`), readStdin: async () => '' };
-    const code = await runCli([...args, '--data', environment.dataDir], io);
-    return { code, out, err };
-  }
-
-  beforeAll(async () => {
-    environment = await createTestEnvironment(engine);
-    process.env.LOG_LEVEL = 'silent';
-    process.env.RUN_JOBS = 'false';
-    if (environment.config.databaseUrl) {
-      process.env.DATABASE_URL = environment.config.databaseUrl;
-      process.env.DATABASE_SCHEMA = environment.config.databaseSchema!;
-    }
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await environment?.destroy();
-  });
+  const { cli, environment } = useCliEnvironment(engine);
 
   it('imports a SARIF file with --json as {read, created, duplicates, suppressed, rejected}, and re-importing creates nothing', async () => {
     const file = path.join(SARIF_EXAMPLES, 'codeql-2.11.1_mrva_apache-hadoop.sarif');
@@ -70,7 +40,7 @@ describe.each(DIALECTS)('cvdesk findings on %s', (engine) => {
     expect(missing.code).toBe(2);
     const noSource = await cli(['findings', 'import', writeTemp('ok.sarif', text)]);
     expect(noSource.code).toBe(2);
-    const context = await createContext(environment.config);
+    const context = await createContext(environment().config);
     try {
       const rows = await context.db.selectFrom('finding_candidates').select('id').where('project_key', '=', 'repo:github.com/cli/broken').execute();
       expect(rows).toEqual([]);
