@@ -120,22 +120,10 @@ export function targetFrom(value: Record<string, unknown> | null, field: string)
   return target;
 }
 
-export interface FindingParts {
-  target: FindingTarget;
-  rule: string;
-  cwe: number | null;
-  title: string;
-  message: string;
-  location: Place;
+/** What a format reader gives completeFinding: the finding before its keys are made. */
+export interface FindingParts extends Omit<NormalisedFinding, 'fingerprint' | 'rootKey' | 'projectKey' | 'sink'> {
+  /** Where the flaw takes effect, when the format says (else the location). */
   sink: Place | null;
-  snippet: string | null;
-  severity: number;
-  cvssVector: string | null;
-  confidence: number;
-  impact: string | null;
-  reproduction: string | null;
-  finder: Finder;
-  externalId: string | null;
   givenFingerprints: Record<string, string> | null;
 }
 
@@ -145,24 +133,12 @@ export function completeFinding(parts: FindingParts): NormalisedFinding {
   if (!projectKey) return reject('no target: give a repository URL, a package URL (purl) or a product (or --target for the whole file)');
   const sink = parts.sink ?? parts.location;
   const subject = `${parts.title}\n${parts.message}`;
+  const { givenFingerprints, ...finding } = parts;
   return {
-    fingerprint: findingFingerprint(projectKey, parts.rule, parts.givenFingerprints, parts.location, subject),
+    ...finding,
+    fingerprint: findingFingerprint(projectKey, parts.rule, givenFingerprints, parts.location, subject),
     rootKey: rootKey(projectKey, parts.rule, parts.cwe, sink, subject),
     projectKey,
-    target: parts.target,
-    rule: parts.rule,
-    cwe: parts.cwe,
-    title: parts.title,
-    message: parts.message,
-    location: parts.location,
     sink,
-    snippet: parts.snippet,
-    severity: parts.severity,
-    cvssVector: parts.cvssVector,
-    confidence: parts.confidence,
-    impact: parts.impact,
-    reproduction: parts.reproduction,
-    finder: parts.finder,
-    externalId: parts.externalId,
   };
 }
