@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/dialect.js';
 import { inGroupCommit } from '../../db/group-commit.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../db/keyset-cursor.js';
 import { AppError, invalid, notFound } from '../../shared/errors.js';
 import { isId, newId } from '../../shared/ids.js';
 import { iso } from '../../shared/time.js';
@@ -266,12 +267,11 @@ export interface IncidentFilter {
   limit: number;
 }
 
-const encodeCursor = (row: { received_at: string; id: string }) => Buffer.from(`${row.received_at}|${row.id}`).toString('base64url');
+const encodeCursor = (row: { received_at: string; id: string }) => encodeKeysetCursor(row.received_at, row.id);
 
 function decodeCursor(cursor: string): { receivedAt: string; id: string } {
-  const [receivedAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!receivedAt || !id || Number.isNaN(Date.parse(receivedAt))) throw invalid('querystring:/after', 'is not a cursor this server gave out');
-  return { receivedAt, id };
+  const { at, id } = decodeKeysetCursor(cursor);
+  return { receivedAt: at, id };
 }
 
 /** Metadata, newest first: staff (triagers, leads, auditors) every incident, anyone else their own. */

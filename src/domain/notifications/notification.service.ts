@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/dialect.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../db/keyset-cursor.js';
 import { invalid } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { iso } from '../../shared/time.js';
@@ -119,12 +120,11 @@ export interface NotificationPage {
   unread: number;
 }
 
-const encodeCursor = (row: { created_at: string; id: string }) => Buffer.from(`${row.created_at}|${row.id}`).toString('base64url');
+const encodeCursor = (row: { created_at: string; id: string }) => encodeKeysetCursor(row.created_at, row.id);
 
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw invalid('querystring:/after', 'is not a cursor this server gave out');
-  return { createdAt, id };
+  const { at, id } = decodeKeysetCursor(cursor);
+  return { createdAt: at, id };
 }
 
 /** The actor's own notifications, newest first, keyset pages on (created_at, id). */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/dialect.js';
-import { invalid } from '../../shared/errors.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../db/keyset-cursor.js';
 import type { Actor } from '../auth/actor.js';
 import { canReadAllReports } from './report.policy.js';
 import type { ReportState } from './report-state.js';
@@ -47,12 +47,11 @@ export interface InboxItem {
   labels?: string[];
 }
 
-const encodeCursor = (row: { created_at: string; id: string }) => Buffer.from(`${row.created_at}|${row.id}`).toString('base64url');
+const encodeCursor = (row: { created_at: string; id: string }) => encodeKeysetCursor(row.created_at, row.id);
 
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw invalid('querystring:/after', 'is not a cursor this server gave out');
-  return { createdAt, id };
+  const { at, id } = decodeKeysetCursor(cursor);
+  return { createdAt: at, id };
 }
 
 /**

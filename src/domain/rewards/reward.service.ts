@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/dialect.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../db/keyset-cursor.js';
 import { AppError, invalid, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { iso } from '../../shared/time.js';
@@ -185,12 +186,11 @@ export interface LedgerItem extends RewardView {
   program: { id: string; slug: string };
 }
 
-const encodeCursor = (row: { created_at: string; id: string }) => Buffer.from(`${row.created_at}|${row.id}`).toString('base64url');
+const encodeCursor = (row: { created_at: string; id: string }) => encodeKeysetCursor(row.created_at, row.id);
 
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw invalid('querystring:/after', 'is not a cursor this server gave out');
-  return { createdAt, id };
+  const { at, id } = decodeKeysetCursor(cursor);
+  return { createdAt: at, id };
 }
 
 function ledgerQuery(db: Executor, filter: Omit<LedgerFilter, 'limit' | 'after'>) {

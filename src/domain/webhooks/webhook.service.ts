@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/dialect.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../db/keyset-cursor.js';
 import { invalid, notFound } from '../../shared/errors.js';
 import { isId, newId } from '../../shared/ids.js';
 import { iso } from '../../shared/time.js';
@@ -222,12 +223,11 @@ export async function sendTestPing(context: AppContext, trx: Executor, actor: Ac
   return { deliveryId, eventId: event.id };
 }
 
-const encodeCursor = (row: { created_at: string; id: string }) => Buffer.from(`${row.created_at}|${row.id}`).toString('base64url');
+const encodeCursor = (row: { created_at: string; id: string }) => encodeKeysetCursor(row.created_at, row.id);
 
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw invalid('querystring:/after', 'is not a cursor this server gave out');
-  return { createdAt, id };
+  const { at, id } = decodeKeysetCursor(cursor);
+  return { createdAt: at, id };
 }
 
 /** The delivery log of one endpoint, newest first (keyset pages), each with its attempts. */
