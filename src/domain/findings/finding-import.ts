@@ -181,15 +181,9 @@ async function planImport(file: string, bytes: number, defaults: FindingTarget, 
   throw invalid('/', `not a recognised findings file: SARIF needs "version": "2.1.0" and "runs"; the native format needs "format": "${NATIVE_FORMAT}"`);
 }
 
-interface Counters {
-  read: number;
-  created: number;
-  duplicates: number;
-  suppressed: number;
-  rejected: number;
-  candidatesCreated: number;
-  rejections: { index: number; reason: string }[];
-  suppressedBy: Map<string, { id: string; kind: string; reason: string; count: number }>;
+/** The summary's counts as an import runs (suppressions keyed by rule until the end). */
+interface Counters extends Omit<ImportSummary, 'importId' | 'format' | 'suppressedBy'> {
+  suppressedBy: Map<string, ImportSummary['suppressedBy'][number]>;
 }
 
 interface ImportRun {
