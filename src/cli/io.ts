@@ -50,6 +50,9 @@ export function operator(): SystemActor {
   return systemActor(`cli:${user}@${os.hostname()}`);
 }
 
+/** What other people wrote (vendors' names, mailed replies, fetched files) reaches a terminal: control characters are shown escaped, never sent. */
+export const printable = (line: string) => line.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
 /** Prints data as JSON with --json, or as the given text. */
 export function print(io: CliIO, options: GlobalOptions, data: unknown, text: () => string): void {
   io.out(options.json ? JSON.stringify(data, null, 2) : text());

@@ -16,6 +16,7 @@ import { registerAdvisoriesCommands } from './commands/advisories.command.js';
 import { registerSettingsCommands } from './commands/settings.command.js';
 import { registerFindingsCommands } from './commands/findings.command.js';
 import { registerCveCommands } from './commands/cve.command.js';
+import { registerCasesCommands } from './commands/cases.command.js';
 import { registerCveServicesEmulatorCommand } from './commands/cve-services-emulator.command.js';
 import { CliFailure } from './failure.js';
 import { processIO, type CliIO } from './io.js';
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIO = processIO): Command {
   registerCveServicesEmulatorCommand(program, io);
   registerDiscoverCommand(program, io);
   registerFindingsCommands(program, io);
+  registerCasesCommands(program, io);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

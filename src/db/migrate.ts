@@ -16,6 +16,9 @@ import * as findings from './migrations/20261128_0200_findings.js';
 import * as cveRecords from './migrations/20261128_0410_cve_records.js';
 import * as cna from './migrations/20261128_0420_cna.js';
 import * as cases from './migrations/20261128_0600_cases.js';
+import * as findingSources from './migrations/20261128_0710_finding_sources.js';
+import * as noticeSigningKeys from './migrations/20261128_0740_notice_signing_keys.js';
+import * as reportIntake from './migrations/20261128_0750_report_intake.js';
 
 /** Every migration, in order. Listed statically so the compiled server needs no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -36,6 +39,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261128_0410_cve_records': cveRecords,
   '20261128_0420_cna': cna,
   '20261128_0600_cases': cases,
+  '20261128_0710_finding_sources': findingSources,
+  '20261128_0740_notice_signing_keys': noticeSigningKeys,
+  '20261128_0750_report_intake': reportIntake,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -8,6 +8,7 @@ import { recordDecision, transitionCase } from '../domain/cases/case-disclosure.
 import { sendNotice } from '../domain/cases/case-notices.js';
 import { issuePortalLinkAsStaff, openPortal, portalAcknowledge, portalSetStatus, portalStatement } from '../domain/cases/case-portal.js';
 import { caseParticipants, caseVulnerabilities } from '../domain/cases/case.repository.js';
+import { registerAutomatedSource } from '../domain/findings/automated-sources.js';
 import { importFindingsFile } from '../domain/findings/finding-import.js';
 import { listCandidates, reviewCandidate } from '../domain/findings/finding.service.js';
 import { addVendorKey, createVendor } from '../domain/vendors/vendor.service.js';
@@ -106,6 +107,11 @@ export async function seedDemoCase(context: AppContext): Promise<{ caseId: strin
   const triager = await staff(context, 'triager@demo.cvdesk.local');
   const lead = await staff(context, 'lead@demo.cvdesk.local');
 
+  // Lena registers the CI's Semgrep (it uploads with Tomás's token) as an automated source, so its
+  // scanner findings need one engineer; the one Tomás confirmed by hand is his, so a second must approve it.
+  if (!(await context.db.selectFrom('finding_automated_sources').select('id').where('name', '=', 'semgrep').where('retired_at', 'is', null).executeTakeFirst())) {
+    await inTransaction(context, (trx) => registerAutomatedSource(context, trx, lead, { name: 'semgrep', description: 'Semgrep in the CI pipeline of the security team', uploaderEmail: triager.email }));
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cvdesk-demo-'));
   try {
     const file = path.join(dir, 'fabrikam-tar.sarif');

@@ -10,6 +10,7 @@ import { changeHallOfFameProfile } from '../domain/reputation/hall-of-fame.js';
 import { findUserByEmail } from '../domain/users/user.repository.js';
 import { userRoles, type UserRow } from '../domain/users/user.js';
 import { inTransaction } from '../server/transaction.js';
+import { processReportIntake } from '../domain/reports/report-intake.js';
 
 const asActor = (user: UserRow): UserActor => ({ kind: 'user', userId: user.id, email: user.email, roles: userRoles(user), via: 'session', scopes: ['read', 'write'] });
 
@@ -87,7 +88,11 @@ export async function seedDemoReports(context: AppContext): Promise<{ programs: 
   );
   const [app, api, , , blog] = await findAssets(context.db, bounty.id);
   const [jailbreak] = await findExclusions(context.db, bounty.id);
-  const file = (actor: Actor, input: Omit<NewReport, 'program'>) => inTransaction(context, (trx) => submitReport(context, trx, actor, { program: 'acme-bounty', ...input }));
+  const file = async (actor: Actor, input: Omit<NewReport, 'program'>) => {
+    const report = await inTransaction(context, (trx) => submitReport(context, trx, actor, { program: 'acme-bounty', ...input }));
+    await processReportIntake(context);
+    return report;
+  };
   const move = (id: string, to: Parameters<typeof transitionReport>[4]['to'], reason?: string, duplicateOf?: string) =>
     inTransaction(context, (trx) => transitionReport(context, trx, triager, id, { to, reason, duplicateOf }));
   const say = (actor: Actor, id: string, body: string, internal = false) => inTransaction(context, (trx) => addComment(context, trx, actor, id, { body, internal }));

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { AppContext } from '../context.js';
-import { newId } from '../shared/ids.js';
+import { newId, shortRef } from '../shared/ids.js';
 import { buildJobHandlers } from './handlers.js';
 import type { JobHandlers, JobQueue } from './job-queue.js';
 import { createSqliteQueue } from './sqlite-queue.js';
@@ -41,7 +41,7 @@ export async function createJobQueue(context: AppContext, options: JobQueueOptio
     leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     retryDelaySeconds: options.retryDelaySeconds ?? 2,
     maintenanceIntervalSeconds: options.maintenanceIntervalSeconds ?? 30,
-    workerId: `${os.hostname()}:${process.pid}:${newId().slice(0, 8)}`,
+    workerId: `${os.hostname()}:${process.pid}:${shortRef(newId())}`,
     onError:
       options.onError ??
       ((error) => {

@@ -13,10 +13,12 @@ import { loadOpenPgp } from '../domain/keys/openpgp.js';
 import { findProgramById } from '../domain/programs/program.repository.js';
 import { REPORT_LIMITS } from '../domain/reports/report.js';
 import { submitReport } from '../domain/reports/report.service.js';
+import { processReportIntake } from '../domain/reports/report-intake.js';
 import { createAccount } from '../domain/users/user.service.js';
 import { findUserByEmail } from '../domain/users/user.repository.js';
 import { userRoles } from '../domain/users/user.js';
 import { sha256 } from '../security/random.js';
+import { armouredMessages, outsideArmour } from '../shared/openpgp-armour.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { iso } from '../shared/time.js';
@@ -69,9 +71,9 @@ interface ParsedParts {
   encrypted: string[];
   /** Parts in the clear (text outside armour, unencrypted attachments). */
   plaintextParts: number;
+  /** Of those, attachments. */
+  attachmentsInClear: number;
 }
-
-const ARMOUR = /-----BEGIN PGP MESSAGE-----[\s\S]*?-----END PGP MESSAGE-----/g;
 
 /** A binary OpenPGP message starts with a packet header: PKESK (tag 1) or SKESK (tag 3), old or new format. */
 function looksLikeBinaryOpenPgp(bytes: Buffer): boolean {
@@ -93,9 +95,10 @@ async function findEncryptedParts(mail: Parsed): Promise<ParsedParts> {
   const pgpMime = contentType?.value?.toLowerCase() === 'multipart/encrypted' && contentType.params?.protocol?.toLowerCase() === 'application/pgp-encrypted';
   const encrypted: string[] = [];
   let plaintextParts = 0;
+  let attachmentsInClear = 0;
   const text = mail.text ?? '';
-  for (const block of text.match(ARMOUR) ?? []) encrypted.push(block);
-  const outside = text.replace(ARMOUR, '').trim();
+  encrypted.push(...armouredMessages(text));
+  const outside = outsideArmour(text).trim();
   if (outside) plaintextParts += 1;
   if (!text && mail.html) plaintextParts += 1;
   for (const attachment of mail.attachments) {
@@ -103,13 +106,16 @@ async function findEncryptedParts(mail: Parsed): Promise<ParsedParts> {
     // The PGP/MIME version part ("Version: 1") carries nothing.
     if (type === 'application/pgp-encrypted' && /^\s*Version:\s*1\s*$/i.test(attachment.content.toString('latin1'))) continue;
     const asText = attachment.content.toString('latin1');
-    const blocks = asText.match(ARMOUR);
-    if (blocks) encrypted.push(...blocks);
+    const blocks = armouredMessages(asText);
+    if (blocks.length > 0) encrypted.push(...blocks);
     else if (looksLikeBinaryOpenPgp(attachment.content) && (/\.(pgp|gpg|asc)$/i.test(attachment.filename ?? '') || type === 'application/pgp-encrypted' || pgpMime)) {
       encrypted.push(await armourBinary(attachment.content));
-    } else if (!(type === 'application/pgp-signature' || type === 'application/pgp-keys')) plaintextParts += 1;
+    } else if (!(type === 'application/pgp-signature' || type === 'application/pgp-keys')) {
+      plaintextParts += 1;
+      attachmentsInClear += 1;
+    }
   }
-  return { pgpMime, encrypted, plaintextParts };
+  return { pgpMime, encrypted, plaintextParts, attachmentsInClear };
 }
 
 function senderOf(mail: Parsed, envelopeFrom: string | null): string | null {
@@ -174,13 +180,17 @@ function headerRecipients(mail: Parsed): string[] {
 async function caseReply(context: AppContext, mail: Parsed, token: string, sender: string | null, messageHash: string): Promise<IntakeOutcome> {
   const text = mail.text ?? '';
   try {
+    // PGP/MIME (and .asc attachments) carry the encrypted part beside the text: kept armoured too.
+    const parts = await findEncryptedParts(mail);
+    const inText = new Set(armouredMessages(text));
     const stored = await receiveCaseReply(context, {
       token,
       sender,
       subject: mail.subject ?? '',
       text,
-      encrypted: text.match(ARMOUR) !== null || mail.attachments.some((a) => /^application\/pgp-encrypted$/i.test(a.contentType)),
-      attachments: mail.attachments.filter((a) => !/^application\/pgp-/i.test(a.contentType)).length,
+      attachedArmour: parts.encrypted.filter((block) => !inText.has(block)),
+      encrypted: parts.encrypted.length > 0 || mail.attachments.some((a) => /^application\/pgp-encrypted$/i.test(a.contentType)),
+      attachments: parts.attachmentsInClear,
       messageHash,
     });
     return { kind: 'case_reply', ...stored };
@@ -267,7 +277,7 @@ async function openReport(context: AppContext, mail: Parsed, sender: string | nu
     const room = REPORT_LIMITS.text - header.length - footer.length - 100;
     const description = `${header}\n\n${body.length > room ? `${body.slice(0, room)}\n\n[The rest of the message was cut: it was longer than ${REPORT_LIMITS.text} characters.]` : body || '(The message had no text.)'}${footer}`;
     const title = (mail.subject ?? '').replace(/[\r\n\t]+/g, ' ').trim().slice(0, REPORT_LIMITS.title) || '(no subject)';
-    return await context.db.transaction().execute(async (trx) => {
+    const outcome = await context.db.transaction().execute(async (trx) => {
       const account = await intakeAccount(context, trx);
       const now = iso(context.clock.now());
       for (const { key, row } of stored) {
@@ -277,6 +287,8 @@ async function openReport(context: AppContext, mail: Parsed, sender: string | nu
       await trx.insertInto('mail_intake_links').values({ id: newId(), message_hash: messageHash, sender: context.secrets.seal(sender), incident_id: null, report_id: report.id, received_at: now }).execute();
       return { kind: 'report' as const, id: report.id, duplicate: false };
     });
+    await processReportIntake(context);
+    return outcome;
   } catch (error) {
     for (const { key } of stored) await context.attachments.remove(key);
     throw error;

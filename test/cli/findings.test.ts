@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../../src/context.js';
+import { registerAutomatedSource } from '../../src/domain/findings/automated-sources.js';
+import { inTransaction } from '../../src/server/transaction.js';
+import { buildUser } from '../helpers/factories.js';
 import { useCliEnvironment } from '../helpers/cli.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { SARIF_EXAMPLES, sarifLog, writeTemp } from '../domain/findings/findings.support.js';
@@ -47,6 +50,26 @@ describe.each(DIALECTS)('cvdesk findings on %s', (engine) => {
     } finally {
       await context.close();
     }
+  });
+
+  it('says when a source is not registered as automated (its findings then count as a person’s), and not once a lead registers it for the command line', async () => {
+    const file = writeTemp('cli-gate.sarif', sarifLog([{ line: 7 }], { repository: 'https://github.com/cli/gate' }));
+    const unregistered = await cli(['findings', 'import', file, '--source', 'cli-scanner']);
+    expect(unregistered.code, unregistered.err).toBe(0);
+    expect(unregistered.out).toMatch(/source is not a registered automated source: its findings count as a person's/);
+    const context = await createContext(environment().config);
+    try {
+      const candidate = await context.db.selectFrom('finding_candidates').select('origin').where('project_key', '=', 'repo:github.com/cli/gate').executeTakeFirstOrThrow();
+      expect(candidate.origin).toBe('person');
+      const lead = await buildUser(context, { roles: ['lead'] });
+      await inTransaction(context, (trx) => registerAutomatedSource(context, trx, lead.actor, { name: 'cli-scanner', description: 'Run by the operator' }));
+    } finally {
+      await context.close();
+    }
+    const registered = await cli(['findings', 'import', writeTemp('cli-gate-2.sarif', sarifLog([{ line: 8, uri: 'other.js' }], { repository: 'https://github.com/cli/gate-2' })), '--source', 'cli-scanner', '--json']);
+    expect(JSON.parse(registered.out)).toMatchObject({ created: 1, automation: 'registered' });
+    const text = await cli(['findings', 'import', file, '--source', 'cli-scanner']);
+    expect(text.out).not.toMatch(/registered automated source/);
   });
 
   it('imports an SBOM', async () => {

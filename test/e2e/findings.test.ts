@@ -46,13 +46,15 @@ describe('findings', () => {
     await page.getByRole('link', { name: 'SQL injection' }).click();
     await pwExpect(page.getByRole('heading', { level: 1, name: 'SQL injection' })).toBeVisible();
     await pwExpect(page.getByText('CWE-89 · js/sqli')).toBeVisible();
+    // The scanner's source is not registered: its declared "automated" is not trusted, and the page says why.
+    await pwExpect(page.getByText(/declared automated, but source "e2e-scanner" was not a registered automated source/).first()).toBeVisible();
     await page.getByRole('button', { name: 'Approve' }).click();
     await pwExpect(page.getByText('Approved.')).toBeVisible();
     await pwExpect(page.getByText(/Approved by /)).toBeVisible();
 
     await page.getByRole('link', { name: '← Review queue' }).click();
     await page.getByRole('link', { name: 'Hard-coded admin password' }).click();
-    await pwExpect(page.getByText(/you found it yourself, so a second engineer must/)).toBeVisible();
+    await pwExpect(page.getByText(/You cannot approve this one: You found this yourself: a second engineer who is not its author must approve it/)).toBeVisible();
     await pwExpect(page.getByRole('button', { name: 'Approve' })).toBeDisabled();
     await page.getByLabel('Reject as').selectOption('false_positive');
     await page.getByLabel('Suppress next time').selectOption('rule_target');
@@ -74,5 +76,30 @@ describe('findings', () => {
     const group = page.getByRole('row', { name: /repo:github\.com\/e2e\/widget/ });
     await pwExpect(group.getByRole('cell').nth(1)).toHaveText('2');
     await pwExpect(page.getByRole('row', { name: /vendor\/router/ })).toHaveCount(0);
+  });
+
+  test('a lead registers an automated source in the findings panel and retires it', async () => {
+    const lead = await e2e.user(['lead']);
+    const { page } = await e2e.newSession();
+    await signIn(page, { email: lead.row.email, totpSecret: lead.totpSecret });
+    await mainNav(page).getByRole('link', { name: 'Findings' }).click();
+    await page.getByRole('navigation', { name: 'Findings' }).getByRole('link', { name: 'Automated sources' }).click();
+    await pwExpect(page.getByRole('heading', { level: 1, name: 'Automated sources' })).toBeVisible();
+    await page.getByLabel('Source name').fill('e2e-agent');
+    await page.getByLabel('Description').fill('The end-to-end agent');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await pwExpect(page.getByText('Registered e2e-agent.')).toBeVisible();
+    const row = page.getByRole('table', { name: 'Automated sources' }).getByRole('row', { name: /e2e-agent/ });
+    await pwExpect(row.getByText('The command line')).toBeVisible();
+    await pwExpect(row.getByText('In force')).toBeVisible();
+
+    await row.getByRole('button', { name: 'Retire e2e-agent' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Retire' }).click();
+    await pwExpect(page.getByText(/Retired e2e-agent; 0 candidate\(s\) now count as found by a person\./)).toBeVisible();
+    await pwExpect(page.getByRole('row', { name: /e2e-agent/ })).toHaveCount(0);
+    await page.getByLabel('Show retired registrations').check();
+    await pwExpect(page.getByRole('row', { name: /e2e-agent/ }).getByText('Retired')).toBeVisible();
+    const stored = await e2e.context.db.selectFrom('finding_automated_sources').selectAll().where('name', '=', 'e2e-agent').executeTakeFirstOrThrow();
+    expect(stored.retired_at).not.toBeNull();
   });
 });

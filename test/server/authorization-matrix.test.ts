@@ -161,12 +161,15 @@ const CASES: RouteCase[] = [
   { method: 'GET', url: '/.well-known/csaf/white/:year/:file', allowed: ['anonymous', ...EVERYONE] },
   { method: 'GET', url: '/security.txt', allowed: ['anonymous', ...EVERYONE] },
   { method: 'GET', url: '/pgp-key.txt', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'GET', url: '/notice-signing-key.txt', allowed: ['anonymous', ...EVERYONE] },
   { method: 'GET', url: '/api/v1/settings', allowed: STAFF },
   { method: 'PATCH', url: '/api/v1/settings', allowed: ['lead'], payload: () => ({ organisationName: 'Matrix Org' }) },
   { method: 'GET', url: '/api/v1/keys', allowed: STAFF },
   { method: 'GET', url: '/api/v1/security-txt', allowed: STAFF },
   // No key exists in the matrix: a lead gets past authorisation to 409 conflict.
   { method: 'POST', url: '/api/v1/security-txt/sign', allowed: ['lead'], payload: () => ({ passphrase: 'matrix passphrase' }) },
+  { method: 'GET', url: '/api/v1/notice-signing-keys', allowed: STAFF },
+  { method: 'POST', url: '/api/v1/notice-signing-keys', allowed: ['lead'], payload: () => ({}) },
   // Sealed incidents: anyone sends one or follows up with a receipt (bad bodies get 400/401 receipt_invalid, not refusals).
   { method: 'GET', url: '/api/v1/incidents/intake', allowed: ['anonymous', ...EVERYONE] },
   { method: 'POST', url: '/api/v1/incidents', allowed: ['anonymous', ...EVERYONE], payload: () => ({ message: 'not OpenPGP', accept_unconditional: true }) },
@@ -196,6 +199,10 @@ const CASES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/findings/suppressions', allowed: ['triager', 'lead', 'auditor'] },
   { method: 'DELETE', url: '/api/v1/findings/suppressions/:id', allowed: ['triager', 'lead'], othersObject: () => '00000000-0000-4000-8000-000000000000' },
   { method: 'GET', url: '/api/v1/findings/dashboard', allowed: ['triager', 'lead', 'auditor'] },
+  // Registered automated sources decide whose word the review gate trusts: leads change them, staff who review or audit read them.
+  { method: 'GET', url: '/api/v1/findings/automated-sources', allowed: ['triager', 'lead', 'auditor'] },
+  { method: 'POST', url: '/api/v1/findings/automated-sources', allowed: ['lead'], payload: () => ({ name: '!not a source name', description: 'matrix' }) },
+  { method: 'POST', url: '/api/v1/findings/automated-sources/:id/retire', allowed: ['lead'], othersObject: () => '00000000-0000-4000-8000-000000000000', payload: () => ({}) },
   { method: 'POST', url: '/api/v1/sboms', allowed: ['triager', 'lead'] },
   { method: 'GET', url: '/api/v1/sboms', allowed: ['triager', 'lead', 'auditor'] },
   // CVE records: the CNA role and leads edit, triagers draft from a report, auditors read (no record in the matrix: 404 past authorisation).
@@ -280,6 +287,7 @@ const CASES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/cases/:id', allowed: ['triager', 'lead', 'auditor'] },
   { method: 'PATCH', url: '/api/v1/cases/:id', allowed: ['triager', 'lead'], payload: () => ({ title: 'Renamed' }) },
   { method: 'GET', url: '/api/v1/cases/:id/log', allowed: ['triager', 'lead', 'auditor'] },
+  { method: 'POST', url: '/api/v1/cases/:id/log/:entryId/openings', allowed: ['triager', 'lead', 'auditor'] },
   { method: 'GET', url: '/api/v1/cases/:id/notices', allowed: ['triager', 'lead', 'auditor'] },
   { method: 'GET', url: '/api/v1/cases/:id/advisory-facts', allowed: ['triager', 'lead', 'auditor'] },
   { method: 'POST', url: '/api/v1/cases/:id/notes', allowed: ['triager', 'lead'], payload: () => ({ text: 'Called the vendor' }) },

@@ -97,13 +97,14 @@ describe.each(DIALECTS)('case notices by mail on %s', (engine) => {
     expect(got).toBeDefined();
     const replyTo = got.mail.replyTo!.value[0]!.address!;
     expect(replyTo).toMatch(/^case\+[a-z0-9]+@cvdesk\.example$/);
-    expect(got.mail.subject).toMatch(/^Security vulnerability report \[case [0-9A-F]{8}\]$/);
+    // PGP/MIME (RFC 3156): the headers say no more than the case reference.
+    expect(got.mail.subject).toMatch(/^Security notice \[case [0-9A-F]{8}\]$/);
     // Nothing of the case in the clear: not the title, not the product, not the portal link.
     expect(got.raw).toContain('-----BEGIN PGP MESSAGE-----');
     expect(got.raw).not.toContain(VULNERABILITY.title);
     expect(got.raw).not.toContain('cvp_');
-    const armoured = /-----BEGIN PGP MESSAGE-----[\s\S]+?-----END PGP MESSAGE-----/.exec(got.mail.text!)![0];
-    const plain = gpg.ok(['--decrypt'], armoured);
+    const armoured = got.mail.attachments.find((a) => a.contentType === 'application/octet-stream')!.content.toString('utf8');
+    const plain = (await simpleParser(gpg.ok(['--decrypt'], armoured))).text!;
     expect(plain).toContain(VULNERABILITY.title);
     expect(plain).toContain('Please look at this soon.');
     expect(plain).toContain('CWE-89');
@@ -142,7 +143,7 @@ describe.each(DIALECTS)('case notices by mail on %s', (engine) => {
     await runNoticeJobs();
     const got = smtp.received.find((r) => r.to.includes('security@keyless.example'))!;
     expect(got.mail.text).toContain(VULNERABILITY.title);
-    expect(got.mail.headers.get('x-cvdesk-case')).toBe(caseId.slice(0, 8).toUpperCase());
+    expect(got.mail.headers.get('x-cvdesk-case')).toBe(caseId.slice(-8).toUpperCase());
     const log = (await t.request({ method: 'GET', url: `/api/v1/cases/${caseId}/log`, token: staff.triager.token })).json().items;
     expect(log.find((e: { kind: string }) => e.kind === 'notice_queued').summary).toContain('not encrypted');
   });

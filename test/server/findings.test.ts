@@ -74,15 +74,20 @@ describe.each(DIALECTS)('findings API on %s', (engine) => {
   });
 
   it('serves the queue, a candidate, the review gate, groups, suppressions and the dashboard', async () => {
+    // The triager's token uploads for the "queue" scanner: its findings count as automated (finding-automated-sources.test.ts has the rest).
+    const registered = await t.request({ method: 'POST', url: '/api/v1/findings/automated-sources', token: lead.token, payload: { name: 'queue', description: 'The queue scanner', uploaderEmail: triager.row.email } });
+    expect(registered.statusCode, registered.body).toBe(201);
     const log = sarifLog([{ line: 1, fingerprint: 'q1' }, { rule: 'js/sqli', line: 2 }], { repository: 'https://github.com/api/queue' });
-    expect((await upload(triager.token, JSON.stringify(log), 'source=queue')).statusCode).toBe(201);
+    const imported = await upload(triager.token, JSON.stringify(log), 'source=queue');
+    expect(imported.statusCode).toBe(201);
+    expect(imported.json().automation).toBe('registered');
     const queue = await t.request({ method: 'GET', url: `/api/v1/findings/candidates?project=${encodeURIComponent('repo:github.com/api/queue')}&minSeverity=0`, token: auditor.token });
     expect(queue.statusCode, queue.body).toBe(200);
     const items = queue.json().items as { id: string; rule: string; priority: number }[];
     expect(items.map((i) => i.rule)).toEqual(['js/sqli', 'js/xss']);
 
     const detail = await t.request({ method: 'GET', url: `/api/v1/findings/candidates/${items[1]!.id}`, token: triager.token });
-    expect(detail.json()).toMatchObject({ rule: 'js/xss', cwe: 79, canApprove: true, items: [{ source: 'queue', finder: { kind: 'automated', name: 'TestScanner' } }] });
+    expect(detail.json()).toMatchObject({ rule: 'js/xss', cwe: 79, origin: 'automated', canApprove: true, approvalBlock: null, items: [{ source: 'queue', finder: { kind: 'automated', name: 'TestScanner' }, countedAs: 'automated', importedBy: triager.row.email }] });
     expect((await t.request({ method: 'GET', url: `/api/v1/findings/candidates/${items[1]!.id}`, token: auditor.token })).json().canApprove).toBe(false);
 
     const rejected = await t.request({ method: 'POST', url: `/api/v1/findings/candidates/${items[1]!.id}/review`, token: triager.token, payload: { decision: 'reject', reason: 'false_positive', note: 'test code' } });

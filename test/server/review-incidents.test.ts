@@ -30,8 +30,8 @@ describe.each(DIALECTS)('sealed incidents, security review, on %s', (engine) => 
 
   it('shows and saves decrypted attachments under names without direction overrides or C1 controls (the page\'s safeFileName)', async () => {
     // A path that is not a literal keeps tsc (node types, no DOM) out of the browser module.
-    const sealedPath = path.resolve(import.meta.dirname, '../../web/src/features/incidents/sealed.ts');
-    const { safeFileName } = (await import(sealedPath)) as { safeFileName: (name: string) => string };
+    const downloadsPath = path.resolve(import.meta.dirname, '../../web/src/lib/downloads.ts');
+    const { safeFileName } = (await import(downloadsPath)) as { safeFileName: (name: string) => string };
     expect(safeFileName('invoice\u202Egnp.exe')).toBe('invoice_gnp.exe');
     expect(safeFileName('a\u2066b\u2069\u200Fc\u0085d')).toBe('a_b_c_d');
     expect(safeFileName('../../etc/passwd')).toBe('_.._etc_passwd');

@@ -3,7 +3,7 @@ import { discoverNow, recordDiscoveryRun } from '../../domain/discovery/discover
 import { inTransaction } from '../../server/transaction.js';
 import type { Channel, DiscoveryResult } from '../../domain/discovery/discovery.js';
 import { CliFailure } from '../failure.js';
-import { operator, print, withContext, type CliIO, type GlobalOptions } from '../io.js';
+import { operator, print, printable, withContext, type CliIO, type GlobalOptions } from '../io.js';
 
 function describeChannel(channel: Channel): string {
   const evidence = channel.evidence;
@@ -11,9 +11,6 @@ function describeChannel(channel: Channel): string {
   const flags = channel.flags.length ? ` [${channel.flags.join(', ')}]` : '';
   return `${channel.kind.padEnd(17)} ${channel.value}  — ${channel.status}${flags}; ${channel.source}: ${where}, ${evidence.fetched_at}${channel.vendor ? `; ${channel.vendor.name}` : ''}`;
 }
-
-/** What other people's files put into a result (URLs, addresses, warnings) reaches a terminal: control characters are shown escaped, never sent. */
-const printable = (line: string) => line.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 function summary(result: DiscoveryResult): string {
   const lines = [`target:      ${result.target}`, `vendor:      ${result.vendor ? `${result.vendor.name} (${result.vendor.id})` : 'not in the directory'}`];

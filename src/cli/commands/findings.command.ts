@@ -37,6 +37,8 @@ function summaryText(file: string, summary: ImportSummary): string {
   const lines = [
     `${file}: ${summary.format}: read ${summary.read}, created ${summary.created}, duplicates ${summary.duplicates}, suppressed ${summary.suppressed}, rejected ${summary.rejected} (${summary.candidatesCreated} new candidates)`,
   ];
+  if (summary.automation === 'unregistered') lines.push(`source is not a registered automated source: its findings count as a person's (the review needs an engineer who did not import them)`);
+  if (summary.automation === 'other_uploader') lines.push(`source is registered for another uploader: its findings count as a person's (the review needs an engineer who did not import them)`);
   for (const rule of summary.suppressedBy) lines.push(`suppressed ${rule.count} by a ${rule.kind} rule: ${rule.reason}`);
   for (const rejection of summary.rejections.slice(0, 20)) lines.push(`rejected result #${rejection.index}: ${rejection.reason}`);
   if (summary.rejected > 20) lines.push(`… ${summary.rejected - 20} more rejected (cvdesk findings imports list them, up to 100)`);
@@ -53,7 +55,7 @@ export function registerFindingsCommands(program: Command, io: CliIO): void {
       'import findings, streamed (memory does not grow with the file), in one transaction: re-importing creates nothing new; ' +
         'a malformed file stores nothing. Prints {read, created, duplicates, suppressed, rejected}. A progress bar is shown on a terminal.',
     )
-    .requiredOption('--source <name>', 'where the findings come from: a scanner pipeline, an AI agent, a person')
+    .requiredOption('--source <name>', 'where the findings come from: a scanner pipeline, an AI agent, a person; findings declared automated count as automated only under a source a lead registered for the command line')
     .option('--target <target>', 'a repository URL or package URL (purl) for results that name no target')
     .option('--json', 'print JSON: {read, created, duplicates, suppressed, rejected, …}')
     .option('--data <dir>', 'data folder')

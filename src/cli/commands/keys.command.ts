@@ -11,6 +11,7 @@ import {
   prepareRotatedKey,
 } from '../../domain/keys/keys.service.js';
 import { REVOCATION_KINDS, type KeyView, type RevocationKind } from '../../domain/keys/keys.js';
+import { listNoticeSigningKeys, NOTICE_SIGNING_KEY_PATH, prepareNoticeSigningKey, publishedNoticeSigningKeys, storeNoticeSigningKey, type NoticeSigningKeyView } from '../../domain/keys/notice-signing.service.js';
 import { prepareSecurityTxtSignature, storeSecurityTxtSignature } from '../../domain/keys/security-txt.service.js';
 import { inTransaction } from '../../server/transaction.js';
 import { CliFailure } from '../failure.js';
@@ -37,8 +38,13 @@ function describe(key: KeyView): string {
   return `${key.fingerprint}\t${key.status}\t${key.algorithm}\t${expiry}\t${key.uid}${key.revokedAt ? `\trevoked ${key.revokedAt.slice(0, 10)}: ${key.revocationReason}` : ''}`;
 }
 
+function describeNoticeSigningKey(key: NoticeSigningKeyView): string {
+  const ended = key.revokedAt ? `\trevoked ${key.revokedAt.slice(0, 10)}: ${key.revocationReason}` : key.retiredAt ? `\tretired ${key.retiredAt.slice(0, 10)}` : '';
+  return `${key.fingerprint}\t${key.status}\tcreated ${key.createdAt.slice(0, 10)}\t${key.uid}${ended}`;
+}
+
 export function registerKeysCommands(program: Command, io: CliIO): void {
-  const keys = program.command('keys').description("the organisation's OpenPGP keys and the signed security.txt (see docs/keys.md)");
+  const keys = program.command('keys').description("the organisation's OpenPGP keys, the signed security.txt and the notice-signing key (see docs/keys.md)");
 
   keys
     .command('generate')
@@ -156,6 +162,50 @@ export function registerKeysCommands(program: Command, io: CliIO): void {
         const prepared = await prepareSecurityTxtSignature(context, context.db, actor, passphrase);
         const signature = await inTransaction(context, (trx) => storeSecurityTxtSignature(context, trx, actor, prepared));
         print(io, options, signature, () => `security.txt signed with ${signature.fingerprint}; Expires ${signature.expiresAt} — sign again before then`);
+      });
+    });
+
+  const noticeSigning = keys
+    .command('notice-signing-key')
+    .description(`the key cvdesk signs case notices with (PGP/MIME), kept sealed with the master key; published at ${NOTICE_SIGNING_KEY_PATH}`);
+
+  noticeSigning
+    .command('rotate')
+    .description('make a new notice-signing key (the first one too); the old key is retired and stays published so earlier notices still verify')
+    .option('--revoke-previous <reason>', 'revoke the old key as compromised, with this reason, instead of retiring it')
+    .option('--json', 'print JSON')
+    .option('--data <dir>', 'data folder')
+    .action(async (options: GlobalOptions & { revokePrevious?: string }) => {
+      await withContext(options, async (context) => {
+        const actor = operator();
+        const prepared = await prepareNoticeSigningKey(context, context.db, actor, { revokePrevious: options.revokePrevious });
+        const key = await inTransaction(context, (trx) => storeNoticeSigningKey(context, trx, actor, prepared));
+        const replaced = prepared.replaces ? `; ${prepared.replaces.fingerprint} is ${prepared.replaces.revokedPublicKey ? 'revoked' : 'retired'}` : '';
+        print(io, options, key, () => `notices are now signed with ${key.fingerprint} (${key.uid})${replaced}`);
+      });
+    });
+
+  noticeSigning
+    .command('list')
+    .description('list the notice-signing keys: current, retired, revoked')
+    .option('--json', 'print JSON')
+    .option('--data <dir>', 'data folder')
+    .action(async (options: GlobalOptions) => {
+      await withContext(options, async (context) => {
+        const items = await listNoticeSigningKeys(context.db, operator());
+        print(io, options, items, () => items.map(describeNoticeSigningKey).join('\n') || '(no notice-signing key: notices go out unsigned)');
+      });
+    });
+
+  noticeSigning
+    .command('export')
+    .description(`print the notice-signing public keys, armoured (what ${NOTICE_SIGNING_KEY_PATH} serves)`)
+    .option('--data <dir>', 'data folder')
+    .action(async (options: GlobalOptions) => {
+      await withContext(options, async (context) => {
+        const text = await publishedNoticeSigningKeys(context.db);
+        if (text === null) throw new CliFailure('there is no notice-signing key: make one with cvdesk keys notice-signing-key rotate');
+        io.out(text);
       });
     });
 }

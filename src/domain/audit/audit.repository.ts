@@ -4,8 +4,9 @@ import type { AuditEventTable } from './audit.table.js';
 
 export type AuditEventRow = Selectable<AuditEventTable>;
 
-export async function lastAuditEvent(db: Executor): Promise<AuditEventRow | undefined> {
-  return db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+/** The head of the chain: what the next event links to. */
+export async function lastAuditEvent(db: Executor): Promise<Pick<AuditEventRow, 'seq' | 'hash'> | undefined> {
+  return db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
 }
 
 export async function insertAuditEvent(db: Executor, row: AuditEventRow): Promise<void> {

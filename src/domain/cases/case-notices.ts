@@ -8,10 +8,12 @@ import { recordAudit } from '../audit/audit.service.js';
 import { actorLabel, type Actor } from '../auth/actor.js';
 import { scoreVector } from '../cvss/cvss.js';
 import { cweById } from '../cwe/cwe-catalogue.js';
+import { currentNoticeSigner, NOTICE_MICALG, NOTICE_SIGNING_KEY_PATH, noticeSignatureConfig, signDetached, type NoticeSigner } from '../keys/notice-signing.service.js';
 import { loadOpenPgp } from '../keys/openpgp.js';
+import { buildMessage, encryptedBody, signedBody, textEntity, type MultipartBody } from '../mail/pgp-mime.js';
 import { readSettings } from '../settings/settings.service.js';
 import { findVendorById } from '../vendors/vendor.repository.js';
-import { bodyText, CASE_LIMITS, isOpen, parseJsonArray, presentEmbargo, type CaseRow, type NoticeKind, type ParticipantRow, type VulnerabilityRow } from './case.js';
+import { bodyText, caseRef, CASE_LIMITS, isOpen, parseJsonArray, presentEmbargo, type CaseRow, type NoticeKind, type ParticipantRow, type VulnerabilityRow } from './case.js';
 import { appendLog } from './case-log.js';
 import { findPolicy } from './case-policies.js';
 import { assertCanReadCases, assertCanWriteCases } from './case.policy.js';
@@ -20,18 +22,28 @@ import { issuePortalToken } from './case-portal.js';
 import { addParticipant, changeState, mailContactFor } from './case.service.js';
 
 /**
- * Notices: mail to a participant's chosen mail contact, encrypted (inline OpenPGP) to the
- * vendor's key when the directory has one, with a per-participant reply address
+ * Notices: mail to a participant's chosen mail contact, with a per-participant reply address
  * (`case+<reply token>@<mail domain>`, routed back into the case by the SMTP intake) and a fresh
- * portal link. The notice is written with its log entry and audit event in the caller's
- * transaction and sent by the `cases.notice_send` job (an outbox of its own, because notices need
- * a Reply-To header); without SMTP it is kept as `stored`.
+ * portal link, as RFC 3156 PGP/MIME:
+ * - the vendor has a key: the whole text entity is signed (with the notice-signing key, when one
+ *   exists) and encrypted to it, sent as multipart/encrypted under a neutral Subject (headers are
+ *   not encrypted; the real subject travels inside, as a protected header). Encrypted when
+ *   queued: `body` holds the armoured message.
+ * - no vendor key: the text, sent as multipart/signed (detached signature over the canonical text
+ *   part) when a notice-signing key exists, else as plain text. `body` holds the text; it is
+ *   signed when sent.
+ * The notice is written with its log entry and audit event in the caller's transaction and sent
+ * by the `cases.notice_send` job (an outbox of its own: notices need their own MIME layout and a
+ * Reply-To); without SMTP it is kept as `stored`.
  */
 export const CASE_NOTICE_JOB = 'cases.notice_send';
 
+/** The address of MAIL_FROM (`Name <address>` or `address`): the envelope sender of notices. */
+const mailFromAddress = (context: AppContext) => (/<([^>]+)>/.exec(context.config.mailFrom)?.[1] ?? context.config.mailFrom).trim();
+
 /** The domain of MAIL_FROM: replies must reach the mailbox the SMTP intake listens for. */
 export function mailDomain(context: AppContext): string {
-  const address = /<([^>]+)>/.exec(context.config.mailFrom)?.[1] ?? context.config.mailFrom;
+  const address = mailFromAddress(context);
   return (address.split('@')[1] ?? new URL(context.config.publicUrl).hostname).trim().toLowerCase();
 }
 
@@ -42,8 +54,6 @@ export function replyTokenOf(address: string): string | null {
   const match = /^case\+([a-z0-9]{8,64})@/i.exec(address.trim());
   return match ? match[1]!.toLowerCase() : null;
 }
-
-export const caseRef = (caseId: string) => caseId.slice(0, 8).toUpperCase();
 
 function describeVulnerability(v: VulnerabilityRow, index: number): string {
   const lines = [`${index + 1}. ${v.title}`, `   Product: ${v.product}`];
@@ -74,7 +84,12 @@ interface NoticeParts {
   reply: string;
   message: string | null;
   escalation?: { vendorName: string; timeline: string[] } | undefined;
+  /** Where the notice-signing keys are published, when notices are signed. */
+  signingKeyUrl?: string | undefined;
 }
+
+/** The Subject of an encrypted notice: headers travel in the clear, so it says no more than the case reference. */
+export const neutralSubject = (caseId: string) => `Security notice [case ${caseRef(caseId)}]`;
 
 /** The plain text of a notice (before encryption). */
 export function composeNotice(parts: NoticeParts): { subject: string; text: string } {
@@ -113,6 +128,7 @@ export function composeNotice(parts: NoticeParts): { subject: string; text: stri
     `${parts.organisation} security team`,
     '',
   );
+  if (parts.signingKeyUrl) lines.push(`Our notices are signed with OpenPGP; the signing key is published at ${parts.signingKeyUrl}`, '');
   const subject = parts.kind === 'escalation' ? `Coordination request: unacknowledged vulnerability report [case ${caseRef(caseRow.id)}]` : `Security vulnerability report [case ${caseRef(caseRow.id)}]`;
   return { subject, text: lines.join('\n') };
 }
@@ -123,12 +139,17 @@ async function vendorKey(db: Executor, vendorId: string, now: Date) {
   return keys.find((k) => !k.expires_at || new Date(k.expires_at) > now) ?? null;
 }
 
-/** Encrypts to the vendor key; a key that cannot encrypt is an error (never a silent fall-back to clear text). */
-async function encryptTo(armoredKey: string, fingerprint: string, text: string): Promise<string> {
+/**
+ * Encrypts a MIME entity to the vendor key, signed inside when there is a signer (RFC 3156 section
+ * 6.2, the combined method); a key that cannot encrypt is an error (never a silent fall-back to
+ * clear text).
+ */
+async function encryptTo(armoredKey: string, fingerprint: string, entity: Buffer, signer: NoticeSigner | null): Promise<string> {
   const openpgp = await loadOpenPgp();
   try {
     const key = await openpgp.readKey({ armoredKey });
-    return (await openpgp.encrypt({ message: await openpgp.createMessage({ text }), encryptionKeys: key, format: 'armored' })) as string;
+    const message = await openpgp.createMessage({ binary: entity });
+    return (await openpgp.encrypt({ message, encryptionKeys: key, ...(signer ? { signingKeys: signer.key, config: await noticeSignatureConfig() } : {}), format: 'armored' })) as string;
   } catch (error) {
     throw new AppError('conflict', `The vendor key ${fingerprint} cannot encrypt (${(error as Error).message}): fix or remove it in the vendor directory before sending`);
   }
@@ -162,6 +183,7 @@ export async function queueNotice(context: AppContext, trx: Executor, actor: Act
   const portal = await issuePortalToken(context, trx, actor, participant);
   const settings = await readSettings(context, trx);
   const reply = replyAddress(context, participant);
+  const signer = await currentNoticeSigner(context, trx);
   const { subject, text } = composeNotice({
     organisation: settings.organisationName,
     vendorName: vendor.name,
@@ -174,15 +196,17 @@ export async function queueNotice(context: AppContext, trx: Executor, actor: Act
     reply,
     message,
     escalation: options.escalation,
+    signingKeyUrl: signer ? `${context.config.publicUrl}${NOTICE_SIGNING_KEY_PATH}` : undefined,
   });
   const key = await vendorKey(trx, vendor.id, now);
-  const body = key ? await encryptTo(key.armored, key.fingerprint, text) : text;
+  const body = key ? await encryptTo(key.armored, key.fingerprint, textEntity(text, subject), signer) : text;
+  const mailedSubject = key ? neutralSubject(caseRow.id) : subject;
   const id = newId();
   const status = context.config.smtpUrl ? 'queued' : 'stored';
   const at = iso(now);
   await trx
     .insertInto('case_notices')
-    .values({ id, case_id: caseRow.id, participant_id: participant.id, kind, recipient: contact.value, reply_to: reply, subject, body: context.secrets.seal(body), encrypted_to: key?.fingerprint ?? null, status, error: null, created_at: at, sent_at: null })
+    .values({ id, case_id: caseRow.id, participant_id: participant.id, kind, recipient: contact.value, reply_to: reply, subject: mailedSubject, body: context.secrets.seal(body), encrypted_to: key?.fingerprint ?? null, status, error: null, created_at: at, sent_at: null })
     .execute();
   if (status === 'queued') await context.jobs.enqueue(trx, CASE_NOTICE_JOB, { noticeId: id });
   await trx
@@ -199,12 +223,12 @@ export async function queueNotice(context: AppContext, trx: Executor, actor: Act
     kind: 'notice_queued',
     channel: 'mail',
     direction: 'out',
-    summary: `${kind.replace('_', '-')} notice to ${contact.value}${key ? ` (encrypted to ${key.fingerprint.slice(-16)})` : ' (not encrypted: no vendor key)'}`,
+    summary: `${kind.replace('_', '-')} notice to ${contact.value}${key ? ` (encrypted to ${key.fingerprint.slice(-16)}${signer ? `, signed with ${signer.fingerprint.slice(-16)}` : ''})` : ' (not encrypted: no vendor key)'}`,
     body: message,
     actor: actorLabel(actor),
-    data: { noticeId: id, kind, recipient: contact.value, encryptedTo: key?.fingerprint ?? null, status },
+    data: { noticeId: id, kind, recipient: contact.value, encryptedTo: key?.fingerprint ?? null, signedWith: key ? (signer?.fingerprint ?? null) : null, status },
   });
-  await recordAudit(context, trx, actor, { action: 'case.notice_queued', objectType: 'case', objectId: caseRow.id, data: { noticeId: id, participantId: participant.id, kind, encrypted: Boolean(key) } });
+  await recordAudit(context, trx, actor, { action: 'case.notice_queued', objectType: 'case', objectId: caseRow.id, data: { noticeId: id, participantId: participant.id, kind, encrypted: Boolean(key), signedWith: key ? (signer?.fingerprint ?? null) : null } });
   if (caseRow.state === 'draft') await changeState(context, trx, actor, caseRow, 'notifying', 'First notice sent');
   return { id, status, encrypted: Boolean(key) };
 }
@@ -240,8 +264,9 @@ export async function listNotices(db: Executor, actor: Actor, caseId: string) {
 // The sending job
 // ---------------------------------------------------------------------------------------------
 
+/** A finished message (built by pgp-mime.ts) and its SMTP envelope. */
 export interface NoticeTransport {
-  send(message: { from: string; to: string; replyTo: string; subject: string; text: string; messageId: string; headers: Record<string, string> }): Promise<void>;
+  send(message: { envelope: { from: string; to: string }; raw: Buffer }): Promise<void>;
 }
 
 export function smtpNoticeTransport(smtpUrl: string): NoticeTransport {
@@ -249,9 +274,19 @@ export function smtpNoticeTransport(smtpUrl: string): NoticeTransport {
   return {
     async send(message) {
       transporter ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 }));
-      await (await transporter).sendMail(message);
+      await (await transporter).sendMail({ envelope: message.envelope, raw: message.raw });
     },
   };
+}
+
+/** The MIME body of a stored notice: see the comment at the top. Signing the clear text happens here, when it is sent. */
+async function noticeBody(context: AppContext, notice: { body: string; encrypted_to: string | null }): Promise<{ body: MultipartBody | { text: string }; signedWith: string | null }> {
+  const stored = context.secrets.open(notice.body);
+  if (notice.encrypted_to) return { body: encryptedBody(stored), signedWith: null };
+  const signer = await currentNoticeSigner(context, context.db);
+  if (!signer) return { body: { text: stored }, signedWith: null };
+  const entity = textEntity(stored);
+  return { body: signedBody(entity, await signDetached(signer, entity), NOTICE_MICALG), signedWith: signer.fingerprint };
 }
 
 /**
@@ -271,16 +306,16 @@ export function caseNoticeJob(context: AppContext, transport?: NoticeTransport) 
       smtp = smtpNoticeTransport(context.config.smtpUrl);
     }
     const host = new URL(context.config.publicUrl).hostname;
+    let signedWith: string | null = null;
     try {
-      await smtp.send({
-        from: context.config.mailFrom,
-        to: notice.recipient,
-        replyTo: notice.reply_to,
-        subject: notice.subject,
-        text: context.secrets.open(notice.body),
-        messageId: `<case-notice-${notice.id}@${host}>`,
-        headers: { 'X-Cvdesk-Case': caseRef(notice.case_id) },
-      });
+      // Built (and signed) on each attempt, inside the try, so a failure here is recorded like a refused delivery.
+      const built = await noticeBody(context, notice);
+      signedWith = built.signedWith;
+      const raw = await buildMessage(
+        { from: context.config.mailFrom, to: notice.recipient, replyTo: notice.reply_to, subject: notice.subject, messageId: `<case-notice-${notice.id}@${host}>`, date: context.clock.now(), extra: { 'X-Cvdesk-Case': caseRef(notice.case_id) } },
+        built.body,
+      );
+      await smtp.send({ envelope: { from: mailFromAddress(context), to: notice.recipient }, raw });
     } catch (error) {
       const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
       await context.db.transaction().execute(async (trx) => {
@@ -292,7 +327,7 @@ export function caseNoticeJob(context: AppContext, transport?: NoticeTransport) 
     await context.db.transaction().execute(async (trx) => {
       const sentAt = iso(context.clock.now());
       await trx.updateTable('case_notices').set({ status: 'sent', error: null, sent_at: sentAt }).where('id', '=', notice.id).execute();
-      await appendLog(context, trx, { caseId: notice.case_id, participantId: notice.participant_id, kind: 'notice_sent', channel: 'mail', direction: 'out', summary: `${notice.kind.replace('_', '-')} notice delivered to ${notice.recipient}'s mail server`, actor: 'cvdesk', data: { noticeId: notice.id } });
+      await appendLog(context, trx, { caseId: notice.case_id, participantId: notice.participant_id, kind: 'notice_sent', channel: 'mail', direction: 'out', summary: `${notice.kind.replace('_', '-')} notice delivered to ${notice.recipient}'s mail server${signedWith ? ` (signed with ${signedWith.slice(-16)})` : ''}`, actor: 'cvdesk', data: { noticeId: notice.id, signedWith } });
     });
   };
 }

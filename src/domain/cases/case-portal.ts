@@ -7,7 +7,7 @@ import { addDays, iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorLabel, type Actor } from '../auth/actor.js';
 import { findVendorById } from '../vendors/vendor.repository.js';
-import { bodyText, CASE_LIMITS, isOpen, parseJsonArray, presentEmbargo, type CaseRow, type ParticipantRow, type VulnerabilityStatus } from './case.js';
+import { bodyText, caseRef, CASE_LIMITS, isOpen, parseJsonArray, presentEmbargo, type CaseRow, type ParticipantRow, type VulnerabilityStatus } from './case.js';
 import { appendLog } from './case-log.js';
 import { assertCanWriteCases } from './case.policy.js';
 import { caseForUpdate, caseOrThrow, participantOrThrow } from './case.repository.js';
@@ -175,7 +175,7 @@ export async function portalView(context: AppContext, session: PortalSession) {
   const settings = await readSettings(context, db);
   return {
     case: {
-      ref: caseRow.id.slice(0, 8),
+      ref: caseRef(caseRow.id),
       title: caseRow.title,
       summary: rendered(caseRow.summary),
       state: caseRow.state,

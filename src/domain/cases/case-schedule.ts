@@ -226,23 +226,17 @@ export async function revokeCalendarToken(context: AppContext, trx: Executor, ac
 
 const CALENDAR_KINDS = new Set(['follow_up', 'escalate', 'deadline_warning', 'deadline', 'consider_disclosure', 'embargo_ends', 'disclose']);
 
-/** The feed: due dates of open cases the token's owner owns. A bad, revoked or disabled-account token is refused alike. */
-export async function calendarFeed(context: AppContext, token: string | undefined): Promise<string> {
-  const refuse = () => new AppError('token_invalid', 'This calendar link is not valid (revoked or replaced?); make a new one on the cases page');
-  if (!token || !token.startsWith(CALENDAR_PREFIX) || token.length > 200) throw refuse();
-  const row = await context.db
-    .selectFrom('case_calendar_tokens')
-    .innerJoin('users', 'users.id', 'case_calendar_tokens.user_id')
-    .select(['case_calendar_tokens.id', 'case_calendar_tokens.user_id', 'case_calendar_tokens.revoked_at', 'users.disabled_at', 'users.roles', 'users.email'])
-    .where('token_hash', '=', sha256(token))
-    .executeTakeFirst();
-  if (!row || row.revoked_at || row.disabled_at) throw refuse();
-  const roles = JSON.parse(row.roles) as string[];
-  if (!roles.some((r) => r === 'triager' || r === 'lead' || r === 'auditor')) throw refuse();
-  await context.db.updateTable('case_calendar_tokens').set({ last_used_at: iso(context.clock.now()) }).where('id', '=', row.id).execute();
-  const cases = await context.db.selectFrom('cases').selectAll().where('owner_id', '=', row.user_id).where('state', 'in', [...OPEN_STATES]).orderBy('created_at').limit(2000).execute();
+/** Open cases, oldest first, of one owner or of everyone: what a deadlines calendar covers. */
+function openCasesForCalendar(db: Executor, ownerId: string | null): Promise<CaseRow[]> {
+  let query = db.selectFrom('cases').selectAll().where('state', 'in', [...OPEN_STATES]);
+  if (ownerId) query = query.where('owner_id', '=', ownerId);
+  return query.orderBy('created_at').orderBy('id').limit(2000).execute();
+}
+
+/** One calendar event per due action worth a calendar entry, for the staff feed and the operator's file alike. */
+async function deadlineEvents(context: AppContext, db: Executor, cases: CaseRow[]): Promise<CalendarEvent[]> {
   const events: CalendarEvent[] = [];
-  const next = await nextActionsOfCases(context, context.db, cases);
+  const next = await nextActionsOfCases(context, db, cases);
   for (const c of cases) {
     const { actions } = next.get(c.id)!;
     for (const a of actions) {
@@ -257,5 +251,35 @@ export async function calendarFeed(context: AppContext, token: string | undefine
       });
     }
   }
+  return events;
+}
+
+/**
+ * The deadlines calendar for someone who reads cases without a feed token (the operator's
+ * `cvdesk cases ical`): every open case's, or one owner's.
+ */
+export async function deadlinesCalendar(context: AppContext, db: Executor, actor: Actor, options: { owner?: { id: string; email: string } | undefined } = {}): Promise<{ events: CalendarEvent[]; text: string }> {
+  assertCanReadCases(actor);
+  const events = await deadlineEvents(context, db, await openCasesForCalendar(db, options.owner?.id ?? null));
+  const name = `cvdesk case deadlines (${options.owner ? options.owner.email : 'all open cases'})`;
+  return { events, text: renderCalendar(name, events, context.clock.now()) };
+}
+
+/** The feed: due dates of open cases the token's owner owns. A bad, revoked or disabled-account token is refused alike. */
+export async function calendarFeed(context: AppContext, token: string | undefined): Promise<string> {
+  const refuse = () => new AppError('token_invalid', 'This calendar link is not valid (revoked or replaced?); make a new one on the cases page');
+  if (!token || !token.startsWith(CALENDAR_PREFIX) || token.length > 200) throw refuse();
+  const row = await context.db
+    .selectFrom('case_calendar_tokens')
+    .innerJoin('users', 'users.id', 'case_calendar_tokens.user_id')
+    .select(['case_calendar_tokens.id', 'case_calendar_tokens.user_id', 'case_calendar_tokens.revoked_at', 'users.disabled_at', 'users.roles', 'users.email'])
+    .where('token_hash', '=', sha256(token))
+    .executeTakeFirst();
+  if (!row || row.revoked_at || row.disabled_at) throw refuse();
+  const roles = JSON.parse(row.roles) as string[];
+  if (!roles.some((r) => r === 'triager' || r === 'lead' || r === 'auditor')) throw refuse();
+  await context.db.updateTable('case_calendar_tokens').set({ last_used_at: iso(context.clock.now()) }).where('id', '=', row.id).execute();
+  const cases = await openCasesForCalendar(context.db, row.user_id);
+  const events = await deadlineEvents(context, context.db, cases);
   return renderCalendar(`cvdesk case deadlines (${row.email})`, events, context.clock.now());
 }

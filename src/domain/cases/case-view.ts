@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/dialect.js';
 import { rendered } from '../markdown/render-markdown.js';
-import { presentEmbargo } from './case.js';
+import { caseRef, presentEmbargo } from './case.js';
 import { findPolicy } from './case-policies.js';
 import { listDecisions } from './case-disclosure.js';
 import { listPortalTokens } from './case-portal.js';
@@ -34,7 +34,7 @@ export async function getCaseDetail(context: AppContext, db: Executor, actor: Pa
   const policy = findPolicy(row.policy);
   return {
     id: row.id,
-    ref: row.id.slice(0, 8).toUpperCase(),
+    ref: caseRef(row.id),
     title: row.title,
     summary: rendered(row.summary),
     state: row.state,

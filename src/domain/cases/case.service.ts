@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/dialect.js';
 import { AppError, invalid, notFound } from '../../shared/errors.js';
 import { isId, newId } from '../../shared/ids.js';
+import { hasArmouredMessage } from '../../shared/openpgp-armour.js';
 import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorLabel, type Actor } from '../auth/actor.js';
@@ -665,6 +666,7 @@ export async function listLog(db: Executor, actor: Actor, caseId: string, page: 
     direction: r.direction,
     summary: r.summary,
     body: r.body,
+    encrypted: hasArmouredMessage(r.body),
     data: JSON.parse(r.data) as Record<string, unknown>,
     actor: r.actor,
     occurredAt: r.occurred_at,

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import { AppError, invalid } from '../../shared/errors.js';
+import { shortRef } from '../../shared/ids.js';
 import type {
   CaseDecisionTable,
   CaseExtensionRequestTable,
@@ -42,6 +43,9 @@ export function assertTransition(from: CaseState, to: CaseState): void {
   }
 }
 
+/** The case's reference in notices, on its page and in the CLI: e.g. [case 1A2B3C4D]. */
+export const caseRef = (caseId: string): string => shortRef(caseId).toUpperCase();
+
 export const isOpen = (state: string): boolean => (OPEN_STATES as readonly string[]).includes(state);
 
 export const PARTICIPANT_ROLES = ['vendor', 'coordinator', 'reporter_org'] as const;
@@ -77,8 +81,10 @@ export const CASE_LIMITS = {
   reason: 2_000,
   creditName: 200,
   credits: 50,
-  /** Characters of a mailed reply kept in the contact log. */
+  /** Characters of a mailed reply's clear text kept in the contact log. */
   replyText: 100_000,
+  /** Characters of armoured OpenPGP in a mailed reply: kept whole, a reply with more is refused. */
+  replyArmour: 10_000_000,
 } as const;
 
 const CONTROL = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/;

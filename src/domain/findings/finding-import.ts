@@ -12,6 +12,8 @@ import { Rejection, type NormalisedFinding } from './finding-input.js';
 import { componentKeyOf, parsePurl, priorityOf, purlVersion, suppressionKeys, targetLabel, type FindingTarget, normaliseRepositoryUrl, placeLabel } from './finding-keys.js';
 import { markComponentsInUse } from './component-use.js';
 import { assertCanImportFindings } from './finding.policy.js';
+import { countsAsAutomated, matchRegistration, type ImportMatch } from './finding-origin.js';
+import type { ImportAutomation } from './finding.table.js';
 import { scanJson, JsonScanError, printableKey, type Frame } from './json-stream.js';
 import { NATIVE_FORMAT, normaliseNativeFinding, readNativeDefaults, type NativeDefaults } from './native.js';
 import { normaliseSarifResult, readSarifRun, type SarifRun } from './sarif.js';
@@ -59,6 +61,8 @@ export interface ImportOptions {
 export interface ImportSummary {
   importId: string;
   format: 'sarif' | 'native';
+  /** Whether findings declared automated count as such (finding-origin.ts): only when `registered`. */
+  automation: ImportAutomation;
   read: number;
   created: number;
   duplicates: number;
@@ -71,9 +75,9 @@ export interface ImportSummary {
 
 const SOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@/+ -]{0,99}$/;
 
-export function checkSourceName(name: string): string {
+export function checkSourceName(name: string, field = '/source'): string {
   const trimmed = name.trim();
-  if (!SOURCE_NAME.test(trimmed)) throw invalid('/source', 'must be 1–100 characters: letters, digits, space and . _ : @ / + -, starting with a letter or digit');
+  if (!SOURCE_NAME.test(trimmed)) throw invalid(field, 'must be 1–100 characters: letters, digits, space and . _ : @ / + -, starting with a letter or digit');
   return trimmed;
 }
 
@@ -182,7 +186,7 @@ async function planImport(file: string, bytes: number, defaults: FindingTarget, 
 }
 
 /** The summary's counts as an import runs (suppressions keyed by rule until the end). */
-interface Counters extends Omit<ImportSummary, 'importId' | 'format' | 'suppressedBy'> {
+interface Counters extends Omit<ImportSummary, 'importId' | 'format' | 'automation' | 'suppressedBy'> {
   suppressedBy: Map<string, ImportSummary['suppressedBy'][number]>;
 }
 
@@ -192,6 +196,8 @@ interface ImportRun {
   actor: Actor;
   importId: string;
   sourceId: string;
+  /** Whether the source is registered as automated, for this uploader (finding-origin.ts). */
+  match: ImportMatch;
   now: string;
   counters: Counters;
   /** Finder emails → account ids (people who found something; they may not approve it). */
@@ -301,7 +307,7 @@ async function writeBatch(run: ImportRun, batch: NormalisedFinding[]): Promise<v
       downloads,
       finding_count: findings.length,
       priority: priorityOf(severity, confidence, downloads, count),
-      origin: old?.origin === 'person' || findings.some((f) => f.finder.kind === 'person') ? 'person' : 'automated',
+      origin: old?.origin === 'person' || findings.some((f) => !countsAsAutomated(f.finder.kind, run.match.automation, null)) ? 'person' : 'automated',
       impact: findings.find((f) => f.impact)?.impact ?? null,
       reproduction: findings.find((f) => f.reproduction)?.reproduction ?? null,
       state: 'pending',
@@ -474,25 +480,28 @@ export async function importFindingsFile(context: AppContext, actor: Actor, file
   const importId = newId();
   const counters: Counters = { read: 0, created: 0, duplicates: 0, suppressed: 0, rejected: 0, candidatesCreated: 0, rejections: [], suppressedBy: new Map() };
   let plan: Plan | null = null;
+  // Replaced, in the import's transaction, by how the source matched the registrations.
+  let match: ImportMatch = { automatedSourceId: null, automation: 'unregistered' };
   try {
     plan = await planImport(file, stat.size, defaults, options.onProgress);
     const ready = plan;
     await context.db.transaction().execute(async (trx) => {
       const now = iso(context.clock.now());
       const sourceId = await sourceFor(trx, sourceName, now);
+      match = await matchRegistration(trx, context.engine, sourceName, actor);
       const anySuppressions = (await trx.selectFrom('finding_suppressions').select('id').limit(1).executeTakeFirst()) !== undefined;
-      const run: ImportRun = { context, trx, actor, importId, sourceId, now, counters, accounts: new Map(), anySuppressions };
+      const run: ImportRun = { context, trx, actor, importId, sourceId, match, now, counters, accounts: new Map(), anySuppressions };
       await importResults(run, file, stat.size, ready, options.onProgress);
       for (const rule of counters.suppressedBy.values()) {
         await trx.updateTable('finding_suppressions').set({ hits: sql`hits + ${rule.count}`, last_hit_at: now }).where('id', '=', rule.id).execute();
       }
       if (await trx.selectFrom('sboms').select('id').limit(1).executeTakeFirst()) await markComponentsInUse(context, trx, { seenAt: now });
-      await trx.insertInto('finding_imports').values(importRow(context, actor, importId, sourceId, options, stat.size, ready, counters, startedAt, null)).execute();
+      await trx.insertInto('finding_imports').values(importRow(context, actor, importId, sourceId, options, stat.size, ready, counters, startedAt, null, match)).execute();
       await recordAudit(context, trx, actor, {
         action: 'findings.imported',
         objectType: 'finding_import',
         objectId: importId,
-        data: { source: sourceName, format: ready.format, sha256: ready.sha256, read: counters.read, created: counters.created, duplicates: counters.duplicates, suppressed: counters.suppressed, rejected: counters.rejected },
+        data: { source: sourceName, automation: match.automation, automatedSourceId: match.automatedSourceId, format: ready.format, sha256: ready.sha256, read: counters.read, created: counters.created, duplicates: counters.duplicates, suppressed: counters.suppressed, rejected: counters.rejected },
       });
     });
   } catch (error) {
@@ -509,6 +518,7 @@ export async function importFindingsFile(context: AppContext, actor: Actor, file
   return {
     importId,
     format: plan.format,
+    automation: match.automation,
     read: counters.read,
     created: counters.created,
     duplicates: counters.duplicates,
@@ -520,7 +530,19 @@ export async function importFindingsFile(context: AppContext, actor: Actor, file
   };
 }
 
-function importRow(context: AppContext, actor: Actor, id: string, sourceId: string, options: ImportOptions, bytes: number, plan: Plan | null, counters: Counters, startedAt: string, error: string | null) {
+function importRow(
+  context: AppContext,
+  actor: Actor,
+  id: string,
+  sourceId: string,
+  options: ImportOptions,
+  bytes: number,
+  plan: Plan | null,
+  counters: Counters,
+  startedAt: string,
+  error: string | null,
+  match: ImportMatch = { automatedSourceId: null, automation: 'unregistered' },
+) {
   return {
     id,
     source_id: sourceId,
@@ -539,6 +561,8 @@ function importRow(context: AppContext, actor: Actor, id: string, sourceId: stri
     error: error ? error.slice(0, 2000) : null,
     imported_by: actorLabel(actor),
     imported_by_id: actorId(actor),
+    automated_source_id: match.automatedSourceId,
+    automation: match.automation,
     started_at: startedAt,
     finished_at: iso(context.clock.now()),
   };

@@ -7,6 +7,7 @@ import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorLabel, type Actor } from '../auth/actor.js';
 import { suppressionKeys } from './finding-keys.js';
+import { candidateProvenance, countedOrigin, type CandidateProvenance } from './finding-origin.js';
 import { assertCanApprove, assertCanManageSuppressions, assertCanReadFindings, assertCanReview } from './finding.policy.js';
 import type { CandidateState, FindingCandidateTable, SuppressionKind } from './finding.table.js';
 import type { ComponentUse } from './component-use.js';
@@ -142,68 +143,76 @@ async function loadCandidate(db: Executor, id: string): Promise<CandidateRow> {
   return row;
 }
 
-/**
- * Accounts behind the candidate's person findings: they may not approve it. That is the account the
- * finder e-mail names and also whoever imported the finding — the e-mail is the importer's own
- * claim, so naming someone else (or no account) must not let the importer approve their own find.
- */
-async function authorsOf(db: Executor, candidateId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('findings')
-    .innerJoin('finding_imports', 'finding_imports.id', 'findings.import_id')
-    .select(['findings.finder_user_id', 'finding_imports.imported_by_id'])
-    .distinct()
-    .where('findings.candidate_id', '=', candidateId)
-    .where('findings.finder_kind', '=', 'person')
-    .execute();
-  const ids = new Set<string>();
-  for (const row of rows) {
-    if (row.finder_user_id) ids.add(row.finder_user_id);
-    if (row.imported_by_id) ids.add(row.imported_by_id);
-  }
-  return [...ids];
-}
-
 export async function getCandidate(db: Executor, actor: Actor, id: string) {
   assertCanReadFindings(actor);
   const row = await loadCandidate(db, id);
   const findings = await db
     .selectFrom('findings')
     .innerJoin('finding_sources', 'finding_sources.id', 'findings.source_id')
-    .select(['findings.fingerprint', 'finding_sources.name as source', 'findings.finder_kind', 'findings.finder_name', 'findings.finder_user_id', 'findings.rule_id', 'findings.cwe', 'findings.severity', 'findings.confidence', 'findings.location', 'findings.message', 'findings.details', 'findings.created_at'])
+    .innerJoin('finding_imports', 'finding_imports.id', 'findings.import_id')
+    .leftJoin('finding_automated_sources', 'finding_automated_sources.id', 'finding_imports.automated_source_id')
+    .leftJoin('users', 'users.id', 'finding_automated_sources.uploader_id')
+    .select([
+      'findings.fingerprint',
+      'finding_sources.name as source',
+      'findings.finder_kind',
+      'findings.finder_name',
+      'findings.finder_user_id',
+      'findings.rule_id',
+      'findings.cwe',
+      'findings.severity',
+      'findings.confidence',
+      'findings.location',
+      'findings.message',
+      'findings.details',
+      'findings.created_at',
+      'finding_imports.imported_by',
+      'finding_imports.automation',
+      'finding_automated_sources.retired_at',
+      'users.email as uploader',
+    ])
     .where('candidate_id', '=', id)
     .orderBy('findings.created_at')
     .orderBy('findings.fingerprint')
     .limit(100)
     .execute();
   const reviews = await db.selectFrom('finding_reviews').selectAll().where('candidate_id', '=', id).orderBy('created_at').execute();
-  const authors = await authorsOf(db, id);
-  let canApprove = false;
+  const provenance = await candidateProvenance(db, id);
+  let approvalBlock: string | null = null;
   try {
-    assertCanApprove(actor, row, authors);
-    canApprove = row.state !== 'approved';
-  } catch {
-    canApprove = false;
+    assertCanApprove(actor, provenance);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    approvalBlock = error.message;
   }
   return {
-    ...presentCandidate(row),
+    // The gate's origin, from the findings' provenance now (the stored one serves the queue).
+    ...presentCandidate({ ...row, origin: provenance.origin }),
+    originReasons: provenance.reasons,
     impact: row.impact,
     reproduction: row.reproduction,
-    canApprove,
-    authors,
-    items: findings.map((f) => ({
-      fingerprint: f.fingerprint,
-      source: f.source,
-      finder: { kind: f.finder_kind, name: f.finder_name, userId: f.finder_user_id },
-      rule: f.rule_id,
-      cwe: f.cwe,
-      severity: Number(f.severity),
-      confidence: Number(f.confidence),
-      location: f.location,
-      message: f.message,
-      details: JSON.parse(f.details) as Record<string, unknown>,
-      createdAt: f.created_at,
-    })),
+    canApprove: approvalBlock === null && row.state !== 'approved',
+    approvalBlock,
+    authors: [...new Set([...provenance.finderIds, ...provenance.importerIds])],
+    items: findings.map((f) => {
+      const counted = countedOrigin({ finderKind: f.finder_kind, source: f.source, importedBy: f.imported_by, automation: f.automation, registrationRetiredAt: f.retired_at, registrationUploader: f.uploader });
+      return {
+        fingerprint: f.fingerprint,
+        source: f.source,
+        finder: { kind: f.finder_kind, name: f.finder_name, userId: f.finder_user_id },
+        countedAs: counted.origin,
+        why: counted.why,
+        importedBy: f.imported_by,
+        rule: f.rule_id,
+        cwe: f.cwe,
+        severity: Number(f.severity),
+        confidence: Number(f.confidence),
+        location: f.location,
+        message: f.message,
+        details: JSON.parse(f.details) as Record<string, unknown>,
+        createdAt: f.created_at,
+      };
+    }),
     reviews: reviews.map((r) => ({ id: r.id, reviewer: r.reviewer_label, reviewerId: r.reviewer_id, decision: r.decision, reason: r.reason, note: r.note, createdAt: r.created_at })),
   };
 }
@@ -217,8 +226,9 @@ export interface ReviewInput {
 }
 
 /**
- * The review gate. Approving needs a triager or lead; a candidate found by a person needs one
- * who is not its author. Rejecting as a false positive or won't-report records suppression rules.
+ * The review gate. Approving needs a triager or lead; a candidate found by a person (as
+ * finding-origin.ts counts it, from the findings' provenance at this moment) needs one who neither
+ * found nor imported it. Rejecting as a false positive or won't-report records suppression rules.
  */
 export async function reviewCandidate(context: AppContext, trx: Executor, actor: Actor, id: string, input: ReviewInput) {
   assertCanReview(actor);
@@ -226,8 +236,10 @@ export async function reviewCandidate(context: AppContext, trx: Executor, actor:
   if (!row) throw notFound('Candidate');
   const now = iso(context.clock.now());
   const note = input.note?.trim() ? input.note.trim().slice(0, 4000) : null;
+  let provenance: CandidateProvenance | null = null;
   if (input.decision === 'approve') {
-    assertCanApprove(actor, row, await authorsOf(trx, id));
+    provenance = await candidateProvenance(trx, id);
+    assertCanApprove(actor, provenance);
     if (row.state === 'approved') throw new AppError('invalid_transition', 'The candidate is already approved');
     if (input.reason !== undefined || (input.suppress !== undefined && input.suppress !== 'none')) {
       throw new AppError('validation_failed', 'reason and suppress go with a rejection only', [{ field: '/reason', message: 'only with decision "reject"' }]);
@@ -251,9 +263,9 @@ export async function reviewCandidate(context: AppContext, trx: Executor, actor:
     action: `finding_candidate.${decision}`,
     objectType: 'finding_candidate',
     objectId: id,
-    data: { from: row.state, origin: row.origin, reason: input.reason ?? null, suppress: decision === 'rejected' ? (input.suppress ?? 'fingerprint') : null, suppressions },
+    data: { from: row.state, origin: provenance?.origin ?? row.origin, originReasons: provenance?.reasons ?? null, reason: input.reason ?? null, suppress: decision === 'rejected' ? (input.suppress ?? 'fingerprint') : null, suppressions },
   });
-  return { ...presentCandidate({ ...row, state: decision, rejection_reason: input.reason ?? null, decided_at: now, decided_by: actorLabel(actor) }), suppressionsCreated: suppressions };
+  return { ...presentCandidate({ ...row, origin: provenance?.origin ?? row.origin, state: decision, rejection_reason: input.reason ?? null, decided_at: now, decided_by: actorLabel(actor) }), suppressionsCreated: suppressions };
 }
 
 async function learnSuppressions(trx: Executor, actor: Actor, row: CandidateRow, scope: SuppressionScope, reason: string, note: string | null, now: string): Promise<number> {

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** A named origin of findings (`--source NAME`): a scanner pipeline, an AI agent, a person's notes. */
 export interface FindingSourceTable {
   id: string;
@@ -5,6 +7,32 @@ export interface FindingSourceTable {
   created_at: string;
   last_import_at: string | null;
 }
+
+/**
+ * An import source name a lead registered as an automated system (a scanner pipeline, an AI agent),
+ * bound to who uploads for it. Findings count as automated only under a registration in force
+ * that their import matched (finding-origin.ts); retired registrations stay as history.
+ */
+export interface FindingAutomatedSourceTable {
+  id: string;
+  /** The `--source` / `?source=` name it covers (one registration in force per name). */
+  name: string;
+  description: string;
+  /** The account whose uploads count; null: only the command line (the server's operator). */
+  uploader_id: string | null;
+  registered_by: string;
+  registered_by_id: string | null;
+  registered_at: string;
+  retired_at: string | null;
+  retired_by: string | null;
+  retired_by_id: string | null;
+}
+
+/**
+ * How an import's source matched the registrations when it ran: `registered` (a registration in
+ * force, and its uploader), `other_uploader` (registered, but someone else uploaded), `unregistered`.
+ */
+export type ImportAutomation = 'registered' | 'other_uploader' | 'unregistered';
 
 export type ImportState = 'completed' | 'failed';
 
@@ -27,8 +55,12 @@ export interface FindingImportTable {
   /** JSON: {rejections: [{index, reason}] (the first 100), suppressedBy: [{id, kind, reason, count}]}. */
   problems: string;
   error: string | null;
+  /** Who uploaded the file: the account, or the command line's label (imported_by_id null). */
   imported_by: string;
   imported_by_id: string | null;
+  /** The registration in force for the source name when the import ran, if any. */
+  automated_source_id: string | null;
+  automation: Generated<ImportAutomation>;
   started_at: string;
   finished_at: string;
 }
@@ -66,7 +98,10 @@ export interface FindingCandidateTable {
   finding_count: number;
   /** severity × confidence × reach weight (finding-keys.ts): the review queue's order. */
   priority: number;
-  /** person when any of its findings came from a person (the review gate then needs a second engineer). */
+  /**
+   * person when any of its findings counts as a person's (finding-origin.ts): kept up to date on
+   * import and when a registration is retired, for the queue; the review gate recomputes it.
+   */
   origin: FinderKind;
   impact: string | null;
   reproduction: string | null;
@@ -87,6 +122,7 @@ export interface FindingTable {
   candidate_id: string;
   source_id: string;
   import_id: string;
+  /** As the file declared it: counts as automated only under a registered source (finding-origin.ts). */
   finder_kind: FinderKind;
   finder_name: string;
   /** The cvdesk account that found it (person findings): who may not approve it. */

@@ -3,7 +3,7 @@ import type { Executor } from '../../db/dialect.js';
 import { inGroupCommit } from '../../db/group-commit.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../db/keyset-cursor.js';
 import { AppError, invalid, notFound } from '../../shared/errors.js';
-import { isId, newId } from '../../shared/ids.js';
+import { isId, newId, shortRef } from '../../shared/ids.js';
 import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorId, actorLabel, type Actor } from '../auth/actor.js';
@@ -402,7 +402,7 @@ async function tellReporter(context: AppContext, trx: Executor, incident: Incide
   if (!email) return;
   const org = await organisationName(context, trx);
   if (incident.source === 'mail') {
-    await sendMail(context, trx, { to: email, subject: `Re: your report to ${org} [incident ${incident.id.slice(0, 8)}]`, text: `${armoured.trim()}\n` });
+    await sendMail(context, trx, { to: email, subject: `Re: your report to ${org} [incident ${shortRef(incident.id)}]`, text: `${armoured.trim()}\n` });
     return;
   }
   const where = incident.reporter_id ? `Sign in to read it: ${incidentUrl(context.config.publicUrl, incident.id)}` : `Read it with your receipt: ${followUpUrl(context.config.publicUrl)}`;
@@ -418,7 +418,7 @@ async function tellStaff(context: AppContext, trx: Executor, incident: IncidentR
   for (const to of await alarmRecipients(trx, settings)) {
     await sendMail(context, trx, {
       to,
-      subject: `[cvdesk] New information on incident ${incident.id.slice(0, 8)}`,
+      subject: `[cvdesk] New information on incident ${shortRef(incident.id)}`,
       text: `The reporter of the incident received at ${incident.received_at} added an encrypted message.\n\nIt is not in this mail. Read it in cvdesk: ${incidentUrl(context.config.publicUrl, incident.id)}\n`,
     });
   }

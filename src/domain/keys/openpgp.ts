@@ -101,8 +101,8 @@ export async function unlockPrivateKey(armoredPrivateKey: string, passphrase: st
 }
 
 /**
- * Several public keys as one armoured block (what /pgp-key.txt serves): GnuPG and OpenPGP.js
- * both import every key in it.
+ * Several public keys as one armoured block (what /pgp-key.txt and /notice-signing-key.txt
+ * serve): GnuPG and OpenPGP.js both import every key in it.
  */
 export async function armorPublicKeys(armoredKeys: string[]): Promise<string> {
   const openpgp = await loadOpenPgp();
@@ -114,5 +114,6 @@ export async function armorPublicKeys(armoredKeys: string[]): Promise<string> {
     bytes.set(part, offset);
     offset += part.length;
   }
-  return openpgp.armor(openpgp.enums.armor.publicKey, bytes);
+  // With the CRC-24 line: GnuPG 2.2 misreads armour whose base64 ends without padding and has none (dev.gnupg.org T7071).
+  return openpgp.armor(openpgp.enums.armor.publicKey, bytes, undefined, undefined, undefined, true);
 }

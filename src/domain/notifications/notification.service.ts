@@ -56,27 +56,38 @@ async function preferencesFor(db: Executor, userIds: string[], kind: Notificatio
   return new Map(userIds.map((id) => [id, found.get(id) ?? { inApp: fallback.inApp, email: fallback.email }]));
 }
 
-/** Sends one message to each recipient by the channels they chose. Disabled accounts get nothing. */
-export async function notifyUsers(context: AppContext, trx: Executor, recipients: readonly UserRow[], message: NotificationMessage): Promise<void> {
+/**
+ * Sends each message to each recipient by the channels they chose (one lookup of their choices
+ * per kind, however many messages). Disabled accounts get nothing.
+ */
+export async function notifyUsers(context: AppContext, trx: Executor, recipients: readonly UserRow[], messages: NotificationMessage | readonly NotificationMessage[]): Promise<void> {
   const active = [...new Map(recipients.filter((user) => user.disabled_at === null).map((user) => [user.id, user])).values()];
-  if (active.length === 0) return;
-  const preferences = await preferencesFor(trx, active.map((user) => user.id), message.kind);
+  const list = Array.isArray(messages) ? (messages as readonly NotificationMessage[]) : [messages as NotificationMessage];
+  if (active.length === 0 || list.length === 0) return;
+  const preferencesByKind = new Map<NotificationKind, Map<string, { inApp: boolean; email: boolean }>>();
+  for (const kind of new Set(list.map((message) => message.kind))) preferencesByKind.set(kind, await preferencesFor(trx, active.map((user) => user.id), kind));
   const now = iso(context.clock.now());
-  const title = clip(`${message.headline}: ${message.report.title}`, TITLE_MAX);
-  const body = clip(message.text, BODY_MAX);
-  const rows = active
-    .filter((user) => preferences.get(user.id)!.inApp)
-    .map((user) => ({ id: newId(), recipient_id: user.id, kind: message.kind, report_id: message.report.id, title, body, read_at: null, created_at: now }));
-  for (let i = 0; i < rows.length; i += 200) await trx.insertInto('notifications').values(rows.slice(i, i + 200)).execute();
-  const link = reportUrl(context.config.publicUrl, message.report.id);
-  for (const user of active) {
-    if (!preferences.get(user.id)!.email) continue;
-    await sendMail(context, trx, {
-      to: user.email,
-      subject: `[cvdesk] ${message.headline}: ${message.report.title.replace(/[\r\n]+/g, ' ').slice(0, 120)}`,
-      text: `${message.headline}.\n\n${body ? `${body}\n\n` : ''}Read the report: ${link}\n\nYou can choose which notifications you get by mail in your account settings.\n`,
-    });
+  const rows = [];
+  const mails = [];
+  for (const message of list) {
+    const preferences = preferencesByKind.get(message.kind)!;
+    const title = clip(`${message.headline}: ${message.report.title}`, TITLE_MAX);
+    const body = clip(message.text, BODY_MAX);
+    const link = reportUrl(context.config.publicUrl, message.report.id);
+    for (const user of active) {
+      const chosen = preferences.get(user.id)!;
+      if (chosen.inApp) rows.push({ id: newId(), recipient_id: user.id, kind: message.kind, report_id: message.report.id, title, body, read_at: null, created_at: now });
+      if (chosen.email) {
+        mails.push({
+          to: user.email,
+          subject: `[cvdesk] ${message.headline}: ${message.report.title.replace(/[\r\n]+/g, ' ').slice(0, 120)}`,
+          text: `${message.headline}.\n\n${body ? `${body}\n\n` : ''}Read the report: ${link}\n\nYou can choose which notifications you get by mail in your account settings.\n`,
+        });
+      }
+    }
   }
+  for (let i = 0; i < rows.length; i += 200) await trx.insertInto('notifications').values(rows.slice(i, i + 200)).execute();
+  for (const mail of mails) await sendMail(context, trx, mail);
 }
 
 /** Active triagers and leads. */
@@ -109,8 +120,30 @@ export async function notifyStaff(
   text: string,
   options: { except?: string | null | undefined } = {},
 ): Promise<void> {
-  const staff = (await findTriageStaff(trx)).filter((user) => user.id !== options.except);
-  await notifyUsers(context, trx, staff, { kind, report, headline: STAFF_HEADLINES[kind], text });
+  await notifyStaffOfEach(context, trx, kind, [{ report, text, except: options.except }]);
+}
+
+/** `notifyStaff` for many reports at once: the staff and their choices are looked up once. */
+export async function notifyStaffOfEach(
+  context: AppContext,
+  trx: Executor,
+  kind: StaffNotificationKind,
+  items: readonly { report: Pick<ReportRow, 'id' | 'title'>; text: string; except?: string | null | undefined }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  const staff = await findTriageStaff(trx);
+  const headline = STAFF_HEADLINES[kind];
+  // Everyone hears of every item except the ones they caused: grouped by who is left out.
+  const byExcept = new Map<string | null, NotificationMessage[]>();
+  for (const { report, text, except } of items) {
+    const key = except ?? null;
+    const messages = byExcept.get(key) ?? [];
+    messages.push({ kind, report, headline, text });
+    byExcept.set(key, messages);
+  }
+  for (const [except, messages] of byExcept) {
+    await notifyUsers(context, trx, except === null ? staff : staff.filter((user) => user.id !== except), messages);
+  }
 }
 
 export interface NotificationPage {

@@ -4,6 +4,7 @@ import { actorId, type Actor } from '../auth/actor.js';
 import { emitWebhookEvent, reportWebhookData } from '../webhooks/webhook.service.js';
 import { notifyAssignee, notifyReporter, notifyStaff } from './report-notifications.js';
 import { relayToMailSender } from '../incidents/mail-intake-replies.js';
+import { queueReportIntake } from './report-intake.js';
 import type { ReportRow } from './report.js';
 
 /**
@@ -12,6 +13,8 @@ import type { ReportRow } from './report.js';
  * `publishReportEvent`, so the services need not know who listens.
  *
  * Who hears what:
+ * - a new report is only queued here: report-intake.ts indexes it and announces it (to triagers
+ *   and leads, and the report.created webhook) right after commit, in batches;
  * - the reporter: state changes, public replies by staff, severity changes, rewards;
  * - triagers and leads: new reports and reporter replies (`notifyStaff`; SLA breaches call it directly);
  * - the assignee: an assignment;
@@ -45,8 +48,8 @@ export async function publishReportEvent(context: AppContext, trx: Executor, act
   const withReport = (extra: Record<string, unknown> = {}) => async () => ({ report: await reportWebhookData(context, trx, report), ...extra });
   switch (event.type) {
     case 'report.created':
-      await notifyStaff(context, trx, 'new_report', report, `Severity: ${report.severity}.${report.out_of_scope ? ' Flagged as out of scope.' : ''}`, { except: actorId(actor) });
-      await emitWebhookEvent(context, trx, 'report.created', withReport());
+      // Indexed and announced (staff, report.created webhook) in batches right after commit: report-intake.ts.
+      await queueReportIntake(trx, report, { newReport: true, submittedBy: actorId(actor) });
       break;
     case 'report.state_changed':
       await notifyReporter(context, trx, actor, 'state_changed', report, `Your report is now ${readable(event.to)}`, event.reason ?? '');

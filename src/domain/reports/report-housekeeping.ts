@@ -1,13 +1,14 @@
 import type { AppContext } from '../../context.js';
 import { systemActor } from '../auth/actor.js';
 import { sendMail } from '../mail/mail.service.js';
-import { notifyStaff } from '../notifications/notification.service.js';
+import { notifyStaffOfEach } from '../notifications/notification.service.js';
 import { purgeExpiredUploads } from '../attachments/attachment.service.js';
 import { DEFAULT_STALE_CLOSE_DAYS } from '../programs/program.js';
 import { findUserById } from '../users/user.repository.js';
 import { publishDueDisclosures } from './report-disclosure.js';
 import { noticeNewBreaches } from './report-sla.js';
 import { transitionReport } from './report.service.js';
+import { retryReportIntake } from './report-intake.js';
 import { addDays, iso } from '../../shared/time.js';
 
 /** Days before a stale report closes that its reporter is warned. */
@@ -16,15 +17,16 @@ export const REPORTS_HOURLY_JOB = 'reports.hourly';
 
 /**
  * The inbox's clockwork, run hourly as a job: SLA breaches noticed and mailed to leads, stale
- * needs-more-info reports warned then closed, open-mode disclosures published when due, and
- * expired uploads removed. Each step is its own transaction: one failing does not undo the rest.
+ * needs-more-info reports warned then closed, open-mode disclosures published when due, expired
+ * uploads removed, and reports whose indexing or announcement failed tried again. Each step is its
+ * own transaction: one failing does not undo the rest.
  */
 export async function runReportsHourly(context: AppContext): Promise<{ breaches: number; warned: number; closed: number; disclosed: number; purged: number }> {
   const breaches = await context.db.transaction().execute(async (trx) => {
     const found = await noticeNewBreaches(context, trx);
     if (found.length === 0) return 0;
     // In the app, each breach for triage staff (their preferences decide mail); by mail, one digest for the leads.
-    for (const breach of found) await notifyStaff(context, trx, 'sla_breach', breach.report, `The ${breach.metric.replace('_', ' ')} target (due ${breach.dueAt}) was missed.`);
+    await notifyStaffOfEach(context, trx, 'sla_breach', found.map((breach) => ({ report: breach.report, text: `The ${breach.metric.replace('_', ' ')} target (due ${breach.dueAt}) was missed.` })));
     const leads = (await trx.selectFrom('users').select(['email', 'roles', 'disabled_at']).where('roles', 'like', '%"lead"%').execute()).filter((u) => !u.disabled_at);
     const lines = found.map((b) => `- ${b.metric.replace('_', ' ')} target missed (due ${b.dueAt}): ${b.report.title.slice(0, 100)}\n  ${context.config.publicUrl}/reports/${b.report.id}`);
     for (const lead of leads) {
@@ -71,5 +73,6 @@ export async function runReportsHourly(context: AppContext): Promise<{ breaches:
 
   const disclosed = await context.db.transaction().execute((trx) => publishDueDisclosures(context, trx));
   const purged = await purgeExpiredUploads(context);
+  await retryReportIntake(context);
   return { breaches, warned, closed, disclosed, purged };
 }

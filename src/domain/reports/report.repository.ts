@@ -17,10 +17,11 @@ export function findAsset(db: Executor, id: string | null): Promise<AssetSummary
 /** Most events one report may gather: a timeline stays readable, and cheap to serve. */
 export const MAX_EVENTS_PER_REPORT = 500;
 
-export async function insertEvent(db: Executor, event: Omit<Insertable<ReportEventTable>, 'id' | 'seq' | 'body_html'>): Promise<ReportEventRow> {
+/** Appends to a report's timeline; `first` for the event that starts it (the report is being stored: nothing to count). */
+export async function insertEvent(db: Executor, event: Omit<Insertable<ReportEventTable>, 'id' | 'seq' | 'body_html'>, options: { first?: boolean } = {}): Promise<ReportEventRow> {
   // Two writers racing on one report (PostgreSQL) may take the same number; they then sort by time.
-  const last = await db.selectFrom('report_events').select((eb) => eb.fn.max('seq').as('seq')).where('report_id', '=', event.report_id).executeTakeFirst();
-  const row = { id: newId(), seq: Number(last?.seq ?? 0) + 1, ...event, body_html: event.body ? renderMarkdown(event.body) : null } as ReportEventRow;
+  const seq = options.first ? 1 : Number((await db.selectFrom('report_events').select((eb) => eb.fn.max('seq').as('seq')).where('report_id', '=', event.report_id).executeTakeFirst())?.seq ?? 0) + 1;
+  const row = { id: newId(), seq, ...event, body_html: event.body ? renderMarkdown(event.body) : null } as ReportEventRow;
   await db.insertInto('report_events').values(row).execute();
   return row;
 }
@@ -37,19 +38,6 @@ export function findEvents(db: Executor, reportId: string, includeInternal: bool
   if (page.afterSeq !== undefined) query = query.where('seq', '>', page.afterSeq);
   if (page.limit !== undefined) query = query.limit(page.limit);
   return query.execute();
-}
-
-/** Replaces a report's terms (search and duplicates index), keeping the programme's term statistics in step. */
-export async function writeTerms(db: Executor, programId: string, reportId: string, terms: Map<string, number>): Promise<void> {
-  const removed = await db.deleteFrom('report_terms').where('report_id', '=', reportId).returning('term').execute();
-  const rows = [...terms].map(([term, weight]) => ({ program_id: programId, term, report_id: reportId, weight }));
-  // Bounded batches: SQLite allows 32k bound parameters per statement.
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('report_terms').values(rows.slice(i, i + 500)).execute();
-  const deltas = new Map<string, number>();
-  for (const { term } of removed) deltas.set(term, -1);
-  for (const term of terms.keys()) deltas.set(term, (deltas.get(term) ?? 0) + 1);
-  deltas.set(INDEXED_REPORTS, (terms.size > 0 ? 1 : 0) - (removed.length > 0 ? 1 : 0));
-  await addTermStats(db, programId, deltas);
 }
 
 /** The term under which the statistics count a programme's indexed reports (no token is empty). */

@@ -13,10 +13,9 @@ import { getVisibleProgram } from '../programs/program.service.js';
 import { findAssets, findExclusions } from '../programs/program.repository.js';
 import { publishReportEvent } from './report-events.js';
 import { assertCanComment, assertCanReadReport, assertCanSubmit, assertCanTriage, canReadAllReports, canTriage } from './report.policy.js';
-import { MAX_EVENTS_PER_REPORT, countEvents, findAsset, findEvents, findReport, insertEvent, writeTerms } from './report.repository.js';
+import { MAX_EVENTS_PER_REPORT, countEvents, findAsset, findEvents, findReport, insertEvent } from './report.repository.js';
 import { scoreReportVectors, suggestedPriority } from './report-severity.js';
 import { CLOSING_STATES, assertTransition, type ReportState } from './report-state.js';
-import { reportTerms } from './report-terms.js';
 import { dueTimes, slaClocks } from './report-sla.js';
 import { REPORT_LIMITS, presentEvent, presentReport, type ReportEventRow, type ReportRow, type ReportView } from './report.js';
 import { addCollaborators, isReportCollaborator, type CollaboratorInput } from '../rewards/collaborators.js';
@@ -54,7 +53,9 @@ function requireText(value: string, field: string, max: number, required = true)
 
 /**
  * Files a report. Out-of-scope assets and categories are accepted but flagged, with the reason
- * stored. Report, timeline, term index and audit event are one transaction.
+ * stored. Report, timeline, attachments and audit event are one transaction, which also queues
+ * the report's indexing and announcement (report-intake.ts): whoever commits it then calls
+ * `processReportIntake` before answering.
  */
 export async function submitReport(context: AppContext, trx: Executor, actor: Actor, input: NewReport): Promise<ReportRow> {
   assertCanSubmit(actor);
@@ -122,8 +123,7 @@ export async function submitReport(context: AppContext, trx: Executor, actor: Ac
     retest_requested_at: null,
   };
   await trx.insertInto('reports').values(row).execute();
-  await insertEvent(trx, { report_id: row.id, kind: 'submitted', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify({ policyVersion: row.policy_version }), created_at: now });
-  await writeTerms(trx, program.id, row.id, reportTerms(row));
+  await insertEvent(trx, { report_id: row.id, kind: 'submitted', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify({ policyVersion: row.policy_version }), created_at: now }, { first: true });
   const attached = await attachToReport(context, trx, actor as UserActor, row.id, input.attachments ?? []);
   await addCollaborators(context, trx, actor, row, program, input.collaborators ?? []);
   await recordAudit(context, trx, actor, {

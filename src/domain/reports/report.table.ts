@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { ReportState } from './report-state.js';
 
 export interface ReportTable {
@@ -98,4 +99,16 @@ export interface ReportTermStatTable {
   program_id: string;
   term: string;
   df: number;
+}
+
+/** A stored report's pending follow-up work (report-intake.ts): the term index, and for a new report its announcements. */
+export interface ReportIntakeTable {
+  report_id: string;
+  /** 1 when the report is new: staff are told and the report.created webhook fires. */
+  new_report: number;
+  /** Who submitted it (an account id, or null for cvdesk itself): not told about their own report. */
+  submitted_by: string | null;
+  queued_at: string;
+  attempts: Generated<number>;
+  last_error: string | null;
 }

@@ -29,6 +29,7 @@ import {
   updateVulnerability,
 } from '../../domain/cases/case.service.js';
 import { getCaseDetail } from '../../domain/cases/case-view.js';
+import { recordLogEntryOpened } from '../../domain/cases/case-log-openings.js';
 import { requireUser } from '../plugins/authentication.js';
 import { errors, Id, IdParams, Nullable, Ok, Rendered, Timestamp } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
@@ -109,6 +110,7 @@ const LogEntry = Type.Object({
   direction: Type.String(),
   summary: Type.String(),
   body: Nullable(Type.String({ description: 'As received: show as text, never as HTML' })),
+  encrypted: Type.Boolean({ description: 'The body holds armoured OpenPGP messages: staff decrypt them in the page (POST …/log/:entryId/openings first)' }),
   data: Type.Object({}, { additionalProperties: true }),
   actor: Type.String(),
   occurredAt: Timestamp,
@@ -349,6 +351,22 @@ export async function casesRoutes(fastify: FastifyInstance, context: AppContext)
       },
     },
     async (request) => ({ items: await listLog(context.db, requireUser(request), request.params.id, request.query) }),
+  );
+
+  app.post(
+    '/cases/:id/log/:entryId/openings',
+    {
+      schema: {
+        tags,
+        summary: 'Record that you opened (decrypted in your browser) an encrypted contact-log entry; audited as case.log_entry_opened. Nothing secret is sent',
+        params: Type.Object({ id: Id, entryId: Type.String({ maxLength: 100 }) }),
+        response: { 201: Type.Object({ openedAt: Timestamp }), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireUser(request);
+      return reply.status(201).send(await inTransaction(context, (trx) => recordLogEntryOpened(context, trx, actor, request.params.id, request.params.entryId)));
+    },
   );
 
   app.get('/cases/:id/notices', { schema: { tags, summary: 'Notices sent (without their text)', params: IdParams, response: { 200: Type.Object({ items: Type.Array(Notice) }), ...errors(401, 403, 404) } } }, async (request) => ({

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { listAutomatedSources, registerAutomatedSource, retireAutomatedSource } from '../../domain/findings/automated-sources.js';
 import { findingsDashboard } from '../../domain/findings/finding-dashboard.js';
 import { FINDINGS_LIMITS, checkSourceName, defaultTargetFrom, importFindingsFile } from '../../domain/findings/finding-import.js';
 import { assertCanImportFindings } from '../../domain/findings/finding.policy.js';
@@ -57,9 +58,27 @@ const Candidate = Type.Object({
   lastSeenAt: Timestamp,
 });
 
+const Automation = Type.Enum(['registered', 'other_uploader', 'unregistered'], {
+  description:
+    'How the source matched the registered automated sources: findings declared automated count as automated only when `registered` (a registration in force, uploaded by its uploader); otherwise they are a person’s',
+});
+
+const AutomatedSource = Type.Object({
+  id: Id,
+  name: Type.String({ description: 'The import source name (`--source`, `?source=`) it covers' }),
+  description: Type.String(),
+  uploader: Nullable(Type.String({ description: 'E-mail of the account whose uploads count; null: the command line only' })),
+  uploaderId: Nullable(Id),
+  registeredBy: Type.String(),
+  registeredAt: Timestamp,
+  retiredAt: Nullable(Timestamp),
+  retiredBy: Nullable(Type.String()),
+});
+
 const ImportSummary = Type.Object({
   importId: Id,
   format: Type.Enum(['sarif', 'native']),
+  automation: Automation,
   read: Type.Integer(),
   created: Type.Integer(),
   duplicates: Type.Integer(),
@@ -255,13 +274,20 @@ export async function findingsRoutes(fastify: FastifyInstance, context: AppConte
             Type.Object({
               impact: Nullable(Type.String()),
               reproduction: Nullable(Type.String()),
+              originReasons: Type.Array(Type.String(), {
+                description: 'Why it counts as automated or person-found, per source and import (person reasons first; e.g. declared automated but the source is not registered)',
+              }),
               canApprove: Type.Boolean({ description: 'Whether you may approve it (the review gate)' }),
+              approvalBlock: Nullable(Type.String({ description: 'Why you may not approve it (the review gate’s refusal), or null' })),
               authors: Type.Array(Type.String(), { description: 'Accounts that found or imported its person findings (they may not approve it)' }),
               items: Type.Array(
                 Type.Object({
                   fingerprint: Type.String({ description: "The finding's identity (finding-keys.ts)" }),
                   source: Type.String(),
-                  finder: Type.Object({ kind: Type.String(), name: Type.String(), userId: Nullable(Type.String()) }),
+                  finder: Type.Object({ kind: Type.String({ description: 'As the file declared it' }), name: Type.String(), userId: Nullable(Type.String()) }),
+                  countedAs: Type.Enum(['automated', 'person'], { description: 'What the review gate counts it as' }),
+                  why: Type.String(),
+                  importedBy: Type.String({ description: 'The account (e-mail) or command-line operator that imported it' }),
                   rule: Type.String(),
                   cwe: Nullable(Type.Integer()),
                   severity: Type.Number(),
@@ -287,7 +313,7 @@ export async function findingsRoutes(fastify: FastifyInstance, context: AppConte
     {
       schema: {
         tags: ['findings'],
-        summary: 'Approve or reject a candidate (the review gate: a person-found candidate needs an engineer who is not its author)',
+        summary: 'Approve or reject a candidate (the review gate: a person-found candidate needs an engineer who neither found nor imported it)',
         params: IdParams,
         body: Type.Object(
           {
@@ -371,6 +397,58 @@ export async function findingsRoutes(fastify: FastifyInstance, context: AppConte
       const actor = requireUser(request);
       await inTransaction(context, (trx) => deleteSuppression(context, trx, actor, request.params.id));
       return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/findings/automated-sources',
+    {
+      schema: {
+        tags: ['findings'],
+        summary: 'Registered automated sources: the import source names whose findings declared automated count as automated (for their uploader)',
+        querystring: Type.Object({ includeRetired: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(AutomatedSource) }), ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => ({ items: await listAutomatedSources(context.db, requireUser(request), request.query) }),
+  );
+
+  app.post(
+    '/findings/automated-sources',
+    {
+      schema: {
+        tags: ['findings'],
+        summary: 'Register an import source name as an automated system (leads), bound to the account that uploads for it or to the command line',
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            description: Type.String({ minLength: 1, maxLength: 1000, description: 'What the system is and who runs it' }),
+            uploaderEmail: Type.Optional(Nullable(Type.String({ maxLength: 254, description: 'The account whose uploads count (a triager or lead, ideally one only the pipeline’s token uses); null or absent: the command line only' }))),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: AutomatedSource, ...errors(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireUser(request);
+      return reply.status(201).send(await inTransaction(context, (trx) => registerAutomatedSource(context, trx, actor, request.body)));
+    },
+  );
+
+  app.post(
+    '/findings/automated-sources/:id/retire',
+    {
+      schema: {
+        tags: ['findings'],
+        summary: 'Retire a registration (leads): findings that came in under it count as a person’s from now on, and so do later imports under the name',
+        params: IdParams,
+        response: { 200: Type.Intersect([AutomatedSource, Type.Object({ candidatesNowPersonFound: Type.Integer() })]), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requireUser(request);
+      return inTransaction(context, (trx) => retireAutomatedSource(context, trx, actor, request.params.id));
     },
   );
 

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { changeIncidentSettings, viewIncidentSettings } from '../../domain/incidents/incident-settings.js';
 import { redeemReceipt } from '../../domain/incidents/incident-receipts.js';
+import { processReportIntake } from '../../domain/reports/report-intake.js';
 import {
   acknowledgeIncident,
   addFollowUpMessage,
@@ -376,7 +377,9 @@ export async function incidentsRoutes(fastify: FastifyInstance, context: AppCont
     },
     async (request, reply) => {
       const actor = requireUser(request);
-      return reply.status(201).send(await inTransaction(context, (trx) => unsealIncident(context, trx, actor, request.params.id, request.body)));
+      const unsealed = await inTransaction(context, (trx) => unsealIncident(context, trx, actor, request.params.id, request.body));
+      await processReportIntake(context);
+      return reply.status(201).send(unsealed);
     },
   );
 

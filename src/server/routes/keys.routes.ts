@@ -3,9 +3,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { listKeys } from '../../domain/keys/keys.service.js';
+import { listNoticeSigningKeys, prepareNoticeSigningKey, storeNoticeSigningKey } from '../../domain/keys/notice-signing.service.js';
 import { getSecurityTxtStatus, prepareSecurityTxtSignature, storeSecurityTxtSignature } from '../../domain/keys/security-txt.service.js';
 import { requireUser } from '../plugins/authentication.js';
-import { Id, Timestamp, errors } from '../schemas.js';
+import { Id, Nullable, Timestamp, errors } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
 
 const OpenPgpKey = Type.Object({
@@ -40,7 +41,18 @@ const SecurityTxtStatus = Type.Object({
   signature: Type.Union([SecurityTxtSignature, Type.Null()]),
 });
 
-/** The organisation's OpenPGP keys (public data) and the signed security.txt. */
+const NoticeSigningKey = Type.Object({
+  id: Id,
+  fingerprint: Type.String({ description: 'Upper-case hex, no spaces' }),
+  uid: Type.String({ description: 'The OpenPGP user ID, Name <email>' }),
+  status: Type.Union([Type.Literal('current'), Type.Literal('retired'), Type.Literal('revoked')]),
+  createdAt: Timestamp,
+  retiredAt: Nullable(Timestamp),
+  revokedAt: Nullable(Timestamp),
+  revocationReason: Nullable(Type.String()),
+});
+
+/** The organisation's OpenPGP keys (public data), the signed security.txt, and the key case notices are signed with. */
 export async function keysRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -71,6 +83,30 @@ export async function keysRoutes(fastify: FastifyInstance, context: AppContext):
       const prepared = await prepareSecurityTxtSignature(context, context.db, actor, request.body.passphrase);
       const signature = await inTransaction(context, (trx) => storeSecurityTxtSignature(context, trx, actor, prepared));
       return reply.status(201).send({ signature });
+    },
+  );
+
+  app.get(
+    '/notice-signing-keys',
+    { schema: { tags: ['keys'], summary: 'The keys case notices are signed with: current, retired, revoked (never private keys)', response: { 200: Type.Object({ items: Type.Array(NoticeSigningKey) }), ...errors(401, 403) } } },
+    async (request) => ({ items: await listNoticeSigningKeys(context.db, requireUser(request)) }),
+  );
+
+  app.post(
+    '/notice-signing-keys',
+    {
+      schema: {
+        tags: ['keys'],
+        summary: 'Make a new notice-signing key (leads): the current one is retired, or revoked as compromised with revokePrevious',
+        body: Type.Object({ revokePrevious: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Revoke the key being replaced, with this reason' })) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ key: NoticeSigningKey }), ...errors(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireUser(request);
+      const prepared = await prepareNoticeSigningKey(context, context.db, actor, { revokePrevious: request.body.revokePrevious });
+      const key = await inTransaction(context, (trx) => storeNoticeSigningKey(context, trx, actor, prepared));
+      return reply.status(201).send({ key });
     },
   );
 }

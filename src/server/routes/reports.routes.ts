@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { getVisibleProgram } from '../../domain/programs/program.service.js';
 import { suggestDuplicates } from '../../domain/reports/report-duplicates.js';
+import { processReportIntake } from '../../domain/reports/report-intake.js';
 import { listReports } from '../../domain/reports/report-inbox.js';
 import { REPORT_STATES } from '../../domain/reports/report-state.js';
 import { addComment, getReportRow, reportTimeline, submitReport, transitionReport, updateTriage, viewReport } from '../../domain/reports/report.service.js';
@@ -130,6 +131,7 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
     async (request, reply) => {
       const actor = requireUser(request);
       const view = await inGroupCommit(context, async (trx) => viewReport(context, trx, actor, await submitReport(context, trx, actor, request.body)));
+      await processReportIntake(context);
       return reply.status(201).send(view);
     },
   );
@@ -168,6 +170,7 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
       const severities = csv(q.severity);
       for (const severity of severities ?? []) if (!['none', 'low', 'medium', 'high', 'critical', 'unknown'].includes(severity)) throw invalidQuery('severity', `unknown severity "${severity}"`);
       const programId = q.program ? (await getVisibleProgram(context.db, actor, q.program)).id : undefined;
+      if (q.q) await processReportIntake(context);
       return listReports(context.db, actor, {
         programId,
         states: states as never,
@@ -287,6 +290,7 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
       const actor = requireUser(request);
       const report = await getReportRow(context.db, actor, request.params.id);
       if (!canReadAllReports(actor)) throw forbidden('Only staff see duplicate suggestions');
+      await processReportIntake(context);
       return suggestDuplicates(context.db, report);
     },
   );

@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AppContext } from '../../../src/context.js';
 import { systemActor, type Actor } from '../../../src/domain/auth/actor.js';
+import { registerAutomatedSource } from '../../../src/domain/findings/automated-sources.js';
 import { importFindingsFile, type ImportOptions } from '../../../src/domain/findings/finding-import.js';
+import { inTransaction } from '../../../src/server/transaction.js';
+import { buildUser } from '../../helpers/factories.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 export const SARIF_EXAMPLES = path.resolve(repoRoot, '../shared/reference/sarif/examples');
@@ -84,4 +87,10 @@ export function importObject(context: AppContext, content: unknown, options: Par
 export async function count(context: AppContext, table: 'findings' | 'finding_candidates' | 'finding_suppressions' | 'finding_imports' | 'notifications'): Promise<number> {
   const row = await context.db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Registers `name` as an automated source uploaded from the command line (as `importer` is), by `lead` (else a new lead). */
+export async function registerCommandLineSource(context: AppContext, name: string, lead?: Actor): Promise<void> {
+  const registrar = lead ?? (await buildUser(context, { roles: ['lead'] })).actor;
+  await inTransaction(context, (trx) => registerAutomatedSource(context, trx, registrar, { name, description: `${name} (test)` }));
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../../src/context.js';
 import { importFindingsFile } from '../../../src/domain/findings/finding-import.js';
 import { DIALECTS, createTestContext } from '../../helpers/databases.js';
-import { SARIF_EXAMPLES, SARIF_SCHEMA, count, importObject, importer, repoRoot, sarifLog, writeTemp } from './findings.support.js';
+import { SARIF_EXAMPLES, SARIF_SCHEMA, count, importObject, importer, registerCommandLineSource, repoRoot, sarifLog, writeTemp } from './findings.support.js';
 
 const examples = fs.readdirSync(SARIF_EXAMPLES).filter((f) => f.endsWith('.sarif'));
 
@@ -57,6 +57,8 @@ describe.each(DIALECTS)('findings import on %s', (engine) => {
   let context: AppContext & { close(): Promise<void> };
   beforeAll(async () => {
     context = await createTestContext(engine, { RUN_JOBS: 'false' });
+    // The tests' importer is the command line; codeql is registered for it, so its findings count as automated.
+    await registerCommandLineSource(context, 'codeql');
   });
   afterAll(async () => context?.close());
 

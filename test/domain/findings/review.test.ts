@@ -8,7 +8,7 @@ import type { Role } from '../../../src/shared/roles.js';
 import { inTransaction } from '../../../src/server/transaction.js';
 import { DIALECTS, createTestContext } from '../../helpers/databases.js';
 import { buildUser, type BuiltUser } from '../../helpers/factories.js';
-import { importObject, importer, sarifLog, writeTemp } from './findings.support.js';
+import { importObject, importer, registerCommandLineSource, sarifLog, writeTemp } from './findings.support.js';
 
 const review = (context: AppContext, actor: Parameters<typeof reviewCandidate>[2], id: string, input: ReviewInput) => inTransaction(context, (trx) => reviewCandidate(context, trx, actor, id, input));
 
@@ -21,6 +21,8 @@ describe.each(DIALECTS)('review gate, suppression and SBOMs on %s', (engine) => 
     context = await createTestContext(engine, { RUN_JOBS: 'false' });
     for (const role of ['reporter', 'triager', 'lead', 'cna', 'auditor'] as Role[]) users[role] = await buildUser(context, { roles: [role] });
     secondTriager = await buildUser(context, { roles: ['triager'] });
+    // candidateFor's scanner, uploaded from the command line as registered: automated findings (automated-sources.test.ts has the rest).
+    await registerCommandLineSource(context, 'test-scanner', users.lead.actor);
   });
   afterAll(async () => context?.close());
 

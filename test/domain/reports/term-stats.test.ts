@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../../src/context.js';
-import { INDEXED_REPORTS, writeTerms } from '../../../src/domain/reports/report.repository.js';
-import { reportTerms } from '../../../src/domain/reports/report-terms.js';
+import { INDEXED_REPORTS } from '../../../src/domain/reports/report.repository.js';
+import { processReportIntake, queueReportIntake } from '../../../src/domain/reports/report-intake.js';
 import { submitReport } from '../../../src/domain/reports/report.service.js';
 import { inTransaction } from '../../../src/server/transaction.js';
 import { DIALECTS, createTestContext } from '../../helpers/databases.js';
@@ -42,6 +42,9 @@ describe.each(DIALECTS)('term statistics on %s', (engine) => {
       ids.push(row.id);
     }
     await inTransaction(context, (trx) => submitReport(context, trx, actor, { program: other.slug, title: 'XSS elsewhere', description: 'script in another programme' }));
+    // Queued with the report, indexed after commit.
+    expect((await storedStats(context, program.id)).size).toBe(0);
+    await processReportIntake(context);
 
     const stats = await storedStats(context, program.id);
     expect(stats).toEqual(await countedFromPostings(context, program.id));
@@ -50,8 +53,15 @@ describe.each(DIALECTS)('term statistics on %s', (engine) => {
     expect(stats.get(INDEXED_REPORTS)).toBe(3);
 
     // Re-indexing one report with other text moves its counts, and emptying one removes it.
-    await inTransaction(context, (trx) => writeTerms(trx, program.id, ids[0]!, reportTerms({ title: 'Open redirect', description: 'The next parameter redirects anywhere.', steps: '' })));
-    await inTransaction(context, (trx) => writeTerms(trx, program.id, ids[1]!, new Map()));
+    const reindex = async (id: string, title: string, description: string) => {
+      await inTransaction(context, async (trx) => {
+        const row = await trx.updateTable('reports').set({ title, description, steps: '', impact: '' }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+        await queueReportIntake(trx, row, { newReport: false, submittedBy: null });
+      });
+    };
+    await reindex(ids[0]!, 'Open redirect', 'The next parameter redirects anywhere.');
+    await reindex(ids[1]!, 'a', 'b');
+    await processReportIntake(context);
     const after = await storedStats(context, program.id);
     expect(after).toEqual(await countedFromPostings(context, program.id));
     expect(after.get('xss')).toBeUndefined();
@@ -69,6 +79,8 @@ describe.each(DIALECTS)('term statistics on %s', (engine) => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
+    await processReportIntake(context);
     expect((await storedStats(context, program.id)).size).toBe(0);
+    expect(await context.db.selectFrom('report_intake').selectAll().execute()).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { useListKeys } from '../../lib/useListKeys';
 import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
 import { DisclosureCell } from '../../components/DisclosureCell';
+import { shortRef } from '../../shared/server';
 
 const PAGE_SIZE = 50;
 const FILTER_FIELDS = [
@@ -21,7 +22,7 @@ const FILTER_FIELDS = [
 ] as const;
 
 function shortId(id: string): string {
-  return id.length > 13 ? `${id.slice(0, 8)}…` : id;
+  return id.length > 13 ? `…${shortRef(id)}` : id;
 }
 
 function searchFor(values: Record<string, string | number | null | undefined>): string {

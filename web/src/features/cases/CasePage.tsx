@@ -10,6 +10,7 @@ import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
 import { vendorsApi } from '../vendors/api';
 import { casesApi } from './api';
+import { ContactLog } from './ContactLog';
 import { stateTone } from './CasesPage';
 import { CREDIT_KINDS, STATUSES, type CaseDetail, type Participant, type Vulnerability } from './types';
 import './cases.css';
@@ -60,18 +61,7 @@ export function CasePage() {
           <Statements c={c} canWrite={canWrite} onChange={reload} />
           <section className="card" aria-labelledby="log-title">
             <h2 id="log-title">Contact log</h2>
-            {log.data ? (
-              <ol className="case-log">
-                {log.data.items.map((e) => (
-                  <li key={e.id} data-kind={e.kind}>
-                    <Time value={e.occurredAt} compact /> <Chip tone={e.direction === 'in' ? 'info' : 'neutral'}>{e.channel}</Chip> {e.summary}
-                    {e.body && <pre className="case-log-body">{e.body}</pre>}
-                  </li>
-                ))}
-              </ol>
-            ) : (
-              <Loading />
-            )}
+            {log.data ? <ContactLog caseId={c.id} entries={log.data.items} canDecrypt={canWrite} /> : <Loading />}
           </section>
         </div>
         <aside className="case-side">

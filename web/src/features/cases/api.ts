@@ -13,6 +13,8 @@ export const casesApi = {
   get: (caseId: string, signal?: Signal) => api.get<CaseDetail>(base(caseId), undefined, { signal }),
   update: (caseId: string, body: Record<string, unknown>) => api.patch<{ ok: true }>(base(caseId), body),
   log: (caseId: string, signal?: Signal) => api.get<{ items: LogEntry[] }>(`${base(caseId)}/log`, undefined, { signal }),
+  /** Records (audits) that you opened an encrypted log entry; call before showing its plaintext. */
+  openLogEntry: (caseId: string, entryId: string) => api.post<{ openedAt: string }>(`${base(caseId)}/log/${id(entryId)}/openings`),
   notices: (caseId: string, signal?: Signal) => api.get<{ items: Notice[] }>(`${base(caseId)}/notices`, undefined, { signal }),
   policies: (signal?: Signal) => api.get<{ items: Policy[]; conditions: string[] }>('/cases/policies', undefined, { signal }),
   dashboard: (months: number, signal?: Signal) => api.get<Dashboard>('/cases/dashboard', { months }, { signal }),

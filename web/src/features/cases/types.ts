@@ -97,6 +97,8 @@ export interface LogEntry {
   direction: string;
   summary: string;
   body: string | null;
+  /** The body holds armoured OpenPGP messages (decrypted in the page, never on the server). */
+  encrypted: boolean;
   actor: string;
   occurredAt: string;
 }

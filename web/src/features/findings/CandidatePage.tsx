@@ -73,7 +73,24 @@ export function CandidatePage() {
           {c.downloads !== null ? ` · ${c.downloads.toLocaleString()} downloads` : ''} · priority {c.priority.toFixed(2)}
         </dd>
         <dt>Found by</dt>
-        <dd>{c.origin === 'person' ? 'A person: a second engineer who is not the author must approve' : 'An automated system: one engineer approves'}</dd>
+        <dd>
+          {c.origin === 'person' ? (
+            <>
+              <Chip tone="info">A person</Chip> an engineer who neither found nor imported it must approve
+            </>
+          ) : (
+            <>
+              <Chip tone="neutral">An automated system</Chip> one engineer approves
+            </>
+          )}
+          {c.originReasons.length > 0 && (
+            <ul className="origin-reasons small">
+              {c.originReasons.map((why) => (
+                <li key={why}>{why}</li>
+              ))}
+            </ul>
+          )}
+        </dd>
         {c.componentInUse && (
           <>
             <dt>We use it</dt>
@@ -113,6 +130,7 @@ export function CandidatePage() {
               <th scope="col">Message</th>
               <th scope="col">Source</th>
               <th scope="col">Finder</th>
+              <th scope="col">Counts as</th>
               <th scope="col">Imported</th>
             </tr>
           </thead>
@@ -123,10 +141,15 @@ export function CandidatePage() {
                 <td className="prewrap">{f.message}</td>
                 <td>{f.source}</td>
                 <td>
-                  {f.finder.name} <span className="muted">({f.finder.kind})</span>
+                  {f.finder.name} <span className="muted">(declared {f.finder.kind})</span>
+                </td>
+                <td title={f.why}>
+                  {f.countedAs === 'automated' ? 'Automated' : 'A person'}
+                  <div className="muted small">{f.why}</div>
                 </td>
                 <td className="nowrap">
                   <Time value={f.createdAt} compact />
+                  <div className="muted small">by {f.importedBy}</div>
                 </td>
               </tr>
             ))}
@@ -176,9 +199,7 @@ function ReviewForm({ candidate, onDone }: { candidate: CandidateDetail; onDone:
       <h2>Review</h2>
       {done && <StatusMessage>{done}</StatusMessage>}
       <FormAlert error={form.error} fields={['reason', 'note', 'suppress']} />
-      {!candidate.canApprove && candidate.state !== 'approved' && (
-        <p className="hint">You cannot approve this one: {candidate.origin === 'person' ? 'you found it yourself, so a second engineer must.' : 'only triagers and leads approve.'}</p>
-      )}
+      {!candidate.canApprove && candidate.state !== 'approved' && candidate.approvalBlock && <p className="hint">You cannot approve this one: {candidate.approvalBlock}</p>}
       <TextAreaField label="Note" name="note" rows={3} maxLength={4000} optional value={note} onChange={(e) => setNote(e.target.value)} error={form.fieldError('note')} />
       <div className="review-actions">
         <button type="button" className="button primary" disabled={form.busy || !candidate.canApprove} onClick={() => submit('approve')}>

@@ -29,11 +29,12 @@ export const REASON_LABELS: Record<string, string> = {
 
 export const percent = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
 
-export function FindingsTabs({ current }: { current: 'queue' | 'groups' | 'dashboard' }) {
+export function FindingsTabs({ current }: { current: 'queue' | 'groups' | 'dashboard' | 'sources' }) {
   const tabs = [
     { key: 'queue', to: '/findings', label: 'Review queue' },
     { key: 'groups', to: '/findings/groups', label: 'Draft case groups' },
     { key: 'dashboard', to: '/findings/dashboard', label: 'Dashboard' },
+    { key: 'sources', to: '/findings/sources', label: 'Automated sources' },
   ] as const;
   return (
     <nav className="tabs" aria-label="Findings">

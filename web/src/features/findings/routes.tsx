@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router';
+import { AutomatedSourcesPage } from './AutomatedSourcesPage';
 import { CandidatePage } from './CandidatePage';
 import { DraftGroupsPage } from './DraftGroupsPage';
 import { FindingsDashboardPage } from './FindingsDashboardPage';
@@ -9,5 +10,6 @@ export const signedInFindingsRoutes: RouteObject[] = [
   { path: 'findings', element: <FindingsQueuePage /> },
   { path: 'findings/groups', element: <DraftGroupsPage /> },
   { path: 'findings/dashboard', element: <FindingsDashboardPage /> },
+  { path: 'findings/sources', element: <AutomatedSourcesPage /> },
   { path: 'findings/:id', element: <CandidatePage /> },
 ];

@@ -45,7 +45,12 @@ export interface Candidate {
 export interface FindingItem {
   fingerprint: string;
   source: string;
+  /** As the file declared it. */
   finder: { kind: string; name: string; userId: string | null };
+  /** What the review gate counts it as, and why. */
+  countedAs: 'automated' | 'person';
+  why: string;
+  importedBy: string;
   rule: string;
   cwe: number | null;
   severity: number;
@@ -59,7 +64,11 @@ export interface FindingItem {
 export interface CandidateDetail extends Candidate {
   impact: string | null;
   reproduction: string | null;
+  /** Why it counts as automated or person-found (person reasons first). */
+  originReasons: string[];
   canApprove: boolean;
+  /** The review gate's refusal for you, or null. */
+  approvalBlock: string | null;
   authors: string[];
   items: FindingItem[];
   reviews: { id: string; reviewer: string; reviewerId: string | null; decision: string; reason: string | null; note: string | null; createdAt: string }[];
@@ -103,4 +112,24 @@ export interface DraftGroup {
   findings: number;
   maxSeverity: number;
   maxPriority: number;
+}
+
+/** A registered automated source: findings declared automated count as such only under one, from its uploader. */
+export interface AutomatedSource {
+  id: string;
+  name: string;
+  description: string;
+  /** The uploading account's e-mail; null: the command line only. */
+  uploader: string | null;
+  uploaderId: string | null;
+  registeredBy: string;
+  registeredAt: string;
+  retiredAt: string | null;
+  retiredBy: string | null;
+}
+
+export interface AutomatedSourceInput {
+  name: string;
+  description: string;
+  uploaderEmail: string | null;
 }

@@ -18,6 +18,7 @@ import { OPEN_STATES, REPORT_STATES, SEVERITIES, type InboxItem, type InboxQuery
 import { useKeysetList } from '../reports/useKeysetList';
 import { useStaffDirectory } from '../reports/useStaffDirectory';
 import '../reports/reports.css';
+import { shortRef } from '../../shared/server';
 
 const PAGE_SIZE = 50;
 
@@ -270,7 +271,7 @@ export function InboxPage() {
               </option>
             ))}
           {filters.assignee && !['me', 'none'].includes(filters.assignee) && !directory.members.some((m) => m.id === filters.assignee) && (
-            <option value={filters.assignee}>Account {filters.assignee.slice(0, 8)}</option>
+            <option value={filters.assignee}>Account {shortRef(filters.assignee)}</option>
           )}
         </SelectField>
         <SelectField label="Order" name="sort" value={filters.sort} onChange={(e) => apply({ sort: e.target.value as Filters['sort'] })}>

@@ -8,7 +8,9 @@ import { LoadError, Loading, PageHeader, Time } from '../../components/ui';
 import { useTitle } from '../../lib/useTitle';
 import { incidentsApi } from './api';
 import { FilePicker, IncidentStateChip, MessageList, OwnKeyUnlock } from './parts';
-import { encryptTo, formatSize, packFiles, packIncident, receiptPassphrase, unlockKey } from './sealed';
+import { formatSize } from '../../lib/downloads';
+import { unlockKey } from '../../lib/openpgp';
+import { encryptTo, packFiles, packIncident, receiptPassphrase } from './sealed';
 import type { IncidentDetail, IntakeInfo } from './types';
 import { useDecrypted } from './useDecrypted';
 

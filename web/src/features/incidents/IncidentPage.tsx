@@ -4,6 +4,7 @@ import type { PrivateKey } from 'openpgp';
 import { useSignedIn } from '../../app/session';
 import { Dialog } from '../../components/Dialog';
 import { FormActions } from '../../components/FormActions';
+import { OrgKeyUnlockForm } from '../../components/OrgKeyUnlockForm';
 import { FormAlert, SelectField, StatusMessage, TextField, localInvalid, useSubmit } from '../../components/forms';
 import { TextAreaField } from '../../components/TextAreaField';
 import { LoadError, Loading, PageHeader, Time } from '../../components/ui';
@@ -15,7 +16,9 @@ import { triages } from '../reports/roles';
 import { incidentsApi } from './api';
 import { AddInformation } from './FollowUpPage';
 import { FilePicker, IncidentStateChip, MessageList, OwnKeyUnlock, type MessageView } from './parts';
-import { encryptTo, formatSize, packFiles, packReply, unlockKey, WrongPassphrase } from './sealed';
+import { formatSize } from '../../lib/downloads';
+import { unlockKey } from '../../lib/openpgp';
+import { encryptTo, packFiles, packReply } from './sealed';
 import type { Incident, IncidentDetail } from './types';
 import { useDecrypted } from './useDecrypted';
 
@@ -195,61 +198,15 @@ function Facts({ incident }: { incident: IncidentDetail }) {
 }
 
 /**
- * Fetches the passphrase-protected organisation keys this incident may need (the current one and
- * the ones it was encrypted to; each fetch is audited) and unlocks them here with the passphrase.
+ * Unlocks the organisation keys this incident may need: the current one and the ones it was
+ * encrypted to (each fetch is audited), with the passphrase, here.
  */
 function OrgKeyUnlock({ incident, onUnlocked }: { incident: IncidentDetail; onUnlocked: (keys: PrivateKey[], currentPublicKey: string) => void }) {
   const ids = useId();
-  const form = useSubmit();
-  const [passphrase, setPassphrase] = useState('');
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!passphrase) return form.setError(localInvalid('passphrase', 'enter the passphrase of the organisation key'));
-    void form.run(
-      async () => {
-        const current = await incidentsApi.privateKey('current');
-        const others = await Promise.all(
-          [...new Set(incident.encryptedTo.map((r) => r.fingerprint))].filter((fp) => fp !== current.fingerprint).map((fp) => incidentsApi.privateKey(fp).catch(() => null)),
-        );
-        const unlocked: PrivateKey[] = [];
-        for (const key of [current, ...others]) {
-          if (!key) continue;
-          try {
-            unlocked.push(await unlockKey(key.privateKey, passphrase));
-          } catch (error) {
-            if (!(error instanceof WrongPassphrase)) throw error;
-          }
-        }
-        if (unlocked.length === 0) throw localInvalid('passphrase', 'this passphrase does not unlock the organisation key');
-        return { unlocked, publicKey: current.publicKey };
-      },
-      ({ unlocked, publicKey }) => {
-        setPassphrase('');
-        onUnlocked(unlocked, publicKey);
-      },
-    );
-  }
   return (
     <section className="panel" aria-labelledby={`${ids}-unlock`}>
       <h2 id={`${ids}-unlock`}>Unlock the organisation key</h2>
-      <form ref={form.formRef} onSubmit={submit} noValidate className="stack">
-        <FormAlert error={form.error} fields={['passphrase']} />
-        <TextField
-          label="Key passphrase"
-          name="passphrase"
-          type="password"
-          autoComplete="off"
-          hint="The key is unlocked in this browser; the passphrase is never sent to the server. Fetching the protected key is audited."
-          value={passphrase}
-          onChange={(event) => setPassphrase(event.target.value)}
-          error={form.fieldError('passphrase')}
-        />
-        <div className="button-row">
-          <button type="submit" className="button primary" disabled={form.busy} aria-busy={form.busy || undefined}>
-            {form.busy ? 'Unlocking…' : 'Unlock and decrypt'}
-          </button>
-        </div>
-      </form>
+      <OrgKeyUnlockForm otherKeys={() => incident.encryptedTo.map((r) => r.fingerprint)} onUnlocked={({ keys, currentPublicKey }) => onUnlocked(keys, currentPublicKey)} />
     </section>
   );
 }

@@ -9,8 +9,9 @@ import { useTitle } from '../../lib/useTitle';
 import { triages } from '../reports/roles';
 import { incidentsApi } from './api';
 import { IncidentStateChip } from './parts';
-import { formatSize } from './sealed';
+import { formatSize } from '../../lib/downloads';
 import type { Incident, IncidentState } from './types';
+import { shortRef } from '../../shared/server';
 
 const PAGE_SIZE = 50;
 
@@ -89,7 +90,7 @@ export function IncidentsPage() {
                   <td>
                     <Link to={`/incidents/${incident.id}`}>
                       <Time value={incident.receivedAt} compact />
-                      <span className="visually-hidden"> — open incident {incident.id.slice(0, 8)}</span>
+                      <span className="visually-hidden"> — open incident {shortRef(incident.id)}</span>
                     </Link>
                   </td>
                   <td>

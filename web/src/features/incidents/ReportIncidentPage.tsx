@@ -14,7 +14,8 @@ import { programsApi } from '../reports/api';
 import { incidentsApi } from './api';
 import { FilePicker } from './parts';
 import { RadioGroup } from './RadioGroup';
-import { encryptTo, formatSize, generateReplyKey, packFiles, packIncident, protectReplyKey } from './sealed';
+import { formatSize } from '../../lib/downloads';
+import { encryptTo, generateReplyKey, packFiles, packIncident, protectReplyKey } from './sealed';
 import type { ContactMethod, IntakeInfo, NewIncident, SubmittedIncident } from './types';
 
 const FIELDS = ['title', 'description', 'steps', 'impact', 'asset', 'attachments', 'accept_unconditional', 'contact', 'publicKey', 'program', 'message'];

@@ -6,7 +6,6 @@ import type {
   IncidentState,
   IntakeInfo,
   NewIncident,
-  ProtectedPrivateKey,
   SubmittedIncident,
   UnsealReport,
 } from './types';
@@ -40,7 +39,4 @@ export const incidentsApi = {
   close: (incidentId: string, reason?: string) => api.post<Incident>(`/incidents/${id(incidentId)}/close`, reason ? { reason } : {}),
   unseal: (incidentId: string, reason: string, report: UnsealReport) =>
     api.post<{ incident: Incident; reportId: string }>(`/incidents/${id(incidentId)}/unseal`, { reason, report }),
-  /** The passphrase-protected private key: `current`, or a previous key's fingerprint. Audited. */
-  privateKey: (which: string, signal?: Signal) =>
-    api.get<ProtectedPrivateKey>(which === 'current' ? '/keys/current/private' : `/keys/${id(which)}/private`, undefined, { signal }),
 };

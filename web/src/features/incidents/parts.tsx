@@ -2,7 +2,8 @@ import { useId, useRef, useState, type ReactNode } from 'react';
 import type { PrivateKey } from 'openpgp';
 import { FieldFrame } from '../../components/forms';
 import { Chip, Time, type Tone } from '../../components/ui';
-import { downloadFile, formatSize, safeFileName, type PackedFile, type SealedContent } from './sealed';
+import { formatSize, safeFileName } from '../../lib/downloads';
+import { downloadFile, type PackedFile, type SealedContent } from './sealed';
 import type { IncidentState } from './types';
 import './incidents.css';
 

@@ -1,19 +1,14 @@
 import type { PrivateKey } from 'openpgp';
+import { downloadBytes } from '../../lib/downloads';
+import { looksLikeMimeEntity } from '../../lib/mime';
+import { loadOpenPgp } from '../../lib/openpgp';
 
 /**
- * The browser's half of sealed incidents: OpenPGP.js (loaded on first use, as its own chunk, so
- * the main bundle does not carry it) and the package formats of docs/incidents.md
- * ("What is inside the encryption"). Plaintext and unlocked keys live only in this page's memory:
- * nothing here sends anything anywhere.
+ * The browser's half of sealed incidents: the package formats of docs/incidents.md ("What is
+ * inside the encryption"), encrypted and read with OpenPGP.js (lib/openpgp.ts, loaded on first
+ * use). Plaintext and unlocked keys live only in this page's memory: nothing here sends anything
+ * anywhere.
  */
-
-type OpenPgp = typeof import('openpgp');
-let loading: Promise<OpenPgp> | undefined;
-
-export function loadOpenPgp(): Promise<OpenPgp> {
-  loading ??= import('openpgp');
-  return loading;
-}
 
 export const INCIDENT_FORMAT = 'cvdesk-incident/1';
 export const REPLY_FORMAT = 'cvdesk-reply/1';
@@ -99,33 +94,6 @@ export async function encryptTo(armoredKeys: readonly string[], text: string): P
   });
 }
 
-export class WrongPassphrase extends Error {}
-
-/** Unlocks an armoured, passphrase-protected private key here, in memory. */
-export async function unlockKey(armoredKey: string, passphrase: string): Promise<PrivateKey> {
-  const openpgp = await loadOpenPgp();
-  const privateKey = await openpgp.readPrivateKey({ armoredKey });
-  if (privateKey.isDecrypted()) return privateKey;
-  try {
-    return await openpgp.decryptKey({ privateKey, passphrase });
-  } catch {
-    throw new WrongPassphrase('This passphrase does not unlock the key.');
-  }
-}
-
-/** The plaintext, or null when none of `keys` can decrypt it. */
-export async function decryptWith(keys: readonly PrivateKey[], armoredMessage: string): Promise<string | null> {
-  if (keys.length === 0) return null;
-  const openpgp = await loadOpenPgp();
-  try {
-    const message = await openpgp.readMessage({ armoredMessage });
-    const { data } = await openpgp.decrypt({ message, decryptionKeys: [...keys] });
-    return typeof data === 'string' ? data : new TextDecoder().decode(data as Uint8Array);
-  } catch {
-    return null;
-  }
-}
-
 /** A key pair made here for a reporter without one: replies are encrypted to its public half. */
 export async function generateReplyKey(): Promise<{ privateKey: PrivateKey; publicKey: string }> {
   const openpgp = await loadOpenPgp();
@@ -184,45 +152,11 @@ export function readContent(plaintext: string): SealedContent {
     }
     if (pkg.format === REPLY_FORMAT) return { kind: 'reply', text: text(pkg.text), files: files(pkg.files) };
   }
-  if (/^(?:[A-Za-z-]+:[^\n]*\r?\n)+/.test(plaintext) && /^content-type:/im.test(plaintext)) return { kind: 'mime', text: plaintext };
+  if (looksLikeMimeEntity(plaintext)) return { kind: 'mime', text: plaintext };
   return { kind: 'text', text: plaintext };
 }
 
-/**
- * A file name safe to show and to offer for download: no folders, no control characters (C0, C1),
- * and no invisible or direction-changing format characters, with which `report\u202Egnp.exe` is
- * shown as `reportexe.png`.
- */
-export function safeFileName(name: string): string {
-  const cleaned = name
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f-\u009f/\\\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]+/g, '_')
-    .replace(/^\.+/, '')
-    .trim()
-    .slice(0, 200);
-  return cleaned || 'attachment';
-}
-
-/**
- * Saves a decrypted attachment as a file. Always as opaque bytes (application/octet-stream), so
- * the browser downloads it instead of rendering it: an HTML or SVG file from a report never runs
- * in this origin.
- */
+/** Saves a decrypted attachment as a file: opaque bytes, never rendered (lib/downloads.ts). */
 export function downloadFile(file: PackedFile): void {
-  const blob = new Blob([fromBase64(file.data)], { type: 'application/octet-stream' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = safeFileName(file.name);
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  downloadBytes(file.name, fromBase64(file.data));
 }

@@ -74,15 +74,6 @@ export interface IncidentDetail extends Incident {
   replyKey?: string | null;
 }
 
-export interface ProtectedPrivateKey {
-  fingerprint: string;
-  status: string;
-  uid: string;
-  /** Armoured, passphrase-protected: unlocked in this page only. */
-  privateKey: string;
-  publicKey: string;
-}
-
 export interface UnsealReport {
   program?: string;
   title: string;

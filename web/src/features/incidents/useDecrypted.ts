@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { PrivateKey } from 'openpgp';
-import { decryptWith, readContent } from './sealed';
+import { decryptWith } from '../../lib/openpgp';
+import { readContent } from './sealed';
 import type { MessageView } from './parts';
 import type { SealedMessage } from './types';
 

@@ -16,6 +16,7 @@ import { STATE_HINTS, stateLabel } from './labels';
 import { CLOSING_STATES, PRIORITIES, type DuplicateSuggestion, type Priority, type Report, type ReportState } from './types';
 import type { StaffMember } from './useStaffDirectory';
 import { DraftCveRecordButton } from '../cve-records/DraftFromReport';
+import { shortRef } from '../../shared/server';
 
 /** The verb on the button that moves a report to a state. */
 const MOVE_LABELS: Partial<Record<ReportState, string>> = {
@@ -119,7 +120,7 @@ export function TriagePanel({
             {m.name}
           </option>
         ))}
-        {!assigneeKnown && <option value={report.assigneeId!}>Account {report.assigneeId!.slice(0, 8)}</option>}
+        {!assigneeKnown && <option value={report.assigneeId!}>Account {shortRef(report.assigneeId!)}</option>}
       </SelectField>
 
       <SelectField

@@ -3,6 +3,7 @@ import { ServerHtml, SeverityChip } from '../../components/ReportChips';
 import { Time } from '../../components/ui';
 import { stateLabel } from './labels';
 import type { Rendered } from './types';
+import { shortRef } from '../../shared/server';
 
 export interface TimelineEntry {
   id?: string;
@@ -31,7 +32,7 @@ function describe(entry: TimelineEntry, who: (id: string | null) => string): Rea
       return (
         <>
           moved it from <strong>{stateLabel(str(data.from))}</strong> to <strong>{stateLabel(str(data.to))}</strong>
-          {data.duplicateOf ? <> (duplicate of report {str(data.duplicateOf).slice(0, 8)})</> : null}
+          {data.duplicateOf ? <> (duplicate of report {shortRef(str(data.duplicateOf))})</> : null}
         </>
       );
     case 'severity_change': {

@@ -1,4 +1,5 @@
 import type { AssetKind, Duration, ReportState, Severity, SlaMetric, TargetKey } from './types';
+import { shortRef } from '../../shared/server';
 
 /** Words people read for the codes the API uses. */
 
@@ -125,7 +126,7 @@ export function formatBytes(bytes: number): string {
 }
 
 export function shortId(value: string): string {
-  return value.length > 13 ? value.slice(0, 8) : value;
+  return value.length > 13 ? shortRef(value) : value;
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {

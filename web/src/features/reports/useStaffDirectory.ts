@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { useSignedIn } from '../../app/session';
 import type { Role } from '../../shared/server';
+import { shortRef } from '../../shared/server';
 
 export interface StaffMember {
   id: string;
@@ -39,7 +40,7 @@ export function useStaffDirectory(): { members: StaffMember[]; name: (id: string
     (id: string | null | undefined) => {
       if (!id) return 'nobody';
       if (id === user.id) return 'you';
-      return members.find((m) => m.id === id)?.name ?? `account ${id.slice(0, 8)}`;
+      return members.find((m) => m.id === id)?.name ?? `account ${shortRef(id)}`;
     },
     [members, user.id],
   );

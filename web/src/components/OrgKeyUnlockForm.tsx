@@ -1,0 +1,62 @@
+import { useState, type FormEvent } from 'react';
+import { FormAlert, TextField, localInvalid, useSubmit } from './forms';
+import { unlockOrganisationKeys, type UnlockedOrganisationKeys } from '../lib/org-keys';
+import { WrongPassphrase } from '../lib/openpgp';
+
+/**
+ * The passphrase form that unlocks the organisation keys in this page (lib/org-keys.ts). The
+ * passphrase is never sent: only the protected keys are fetched, and each fetch is audited.
+ * `otherKeys` names the older keys worth fetching too (content encrypted before a rotation).
+ */
+export function OrgKeyUnlockForm({
+  otherKeys,
+  onUnlocked,
+  submitLabel = 'Unlock and decrypt',
+  className = 'stack',
+}: {
+  otherKeys: () => readonly string[] | Promise<readonly string[]>;
+  onUnlocked: (unlocked: UnlockedOrganisationKeys) => void;
+  submitLabel?: string;
+  className?: string;
+}) {
+  const form = useSubmit();
+  const [passphrase, setPassphrase] = useState('');
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!passphrase) return form.setError(localInvalid('passphrase', 'enter the passphrase of the organisation key'));
+    void form.run(
+      async () => {
+        try {
+          return await unlockOrganisationKeys(passphrase, await otherKeys());
+        } catch (error) {
+          if (error instanceof WrongPassphrase) throw localInvalid('passphrase', 'this passphrase does not unlock the organisation key');
+          throw error;
+        }
+      },
+      (unlocked) => {
+        setPassphrase('');
+        onUnlocked(unlocked);
+      },
+    );
+  }
+  return (
+    <form ref={form.formRef} onSubmit={submit} noValidate className={className}>
+      <FormAlert error={form.error} fields={['passphrase']} />
+      <TextField
+        label="Key passphrase"
+        name="passphrase"
+        type="password"
+        autoComplete="off"
+        hint="The key is unlocked in this browser; the passphrase is never sent to the server. Fetching the protected key is audited."
+        value={passphrase}
+        onChange={(event) => setPassphrase(event.target.value)}
+        error={form.fieldError('passphrase')}
+      />
+      <div className="button-row">
+        <button type="submit" className="button primary" disabled={form.busy} aria-busy={form.busy || undefined}>
+          {form.busy ? 'Unlocking…' : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}

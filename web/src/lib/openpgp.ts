@@ -1,0 +1,51 @@
+import type { PrivateKey } from 'openpgp';
+
+/**
+ * OpenPGP.js in the page: loaded on first use, as its own chunk, so the main bundle does not
+ * carry it. Unlocked keys and plaintext live only in this page's memory: nothing here sends
+ * anything anywhere. Used by sealed incidents and by encrypted replies in a case's contact log.
+ */
+
+type OpenPgp = typeof import('openpgp');
+let loading: Promise<OpenPgp> | undefined;
+
+export function loadOpenPgp(): Promise<OpenPgp> {
+  loading ??= import('openpgp');
+  return loading;
+}
+
+export class WrongPassphrase extends Error {}
+
+/** Unlocks an armoured, passphrase-protected private key here, in memory. */
+export async function unlockKey(armoredKey: string, passphrase: string): Promise<PrivateKey> {
+  const openpgp = await loadOpenPgp();
+  const privateKey = await openpgp.readPrivateKey({ armoredKey });
+  if (privateKey.isDecrypted()) return privateKey;
+  try {
+    return await openpgp.decryptKey({ privateKey, passphrase });
+  } catch {
+    throw new WrongPassphrase('This passphrase does not unlock the key.');
+  }
+}
+
+/**
+ * The plaintext's bytes, or null when none of `keys` can decrypt the message. Bytes, not text:
+ * a mailed-in PGP/MIME body is a MIME entity whose parts may be in any charset.
+ */
+export async function decryptBytesWith(keys: readonly PrivateKey[], armoredMessage: string): Promise<Uint8Array | null> {
+  if (keys.length === 0) return null;
+  const openpgp = await loadOpenPgp();
+  try {
+    const message = await openpgp.readMessage({ armoredMessage });
+    const { data } = await openpgp.decrypt({ message, decryptionKeys: [...keys], format: 'binary' });
+    return data;
+  } catch {
+    return null;
+  }
+}
+
+/** The plaintext as UTF-8 text, or null when none of `keys` can decrypt it. */
+export async function decryptWith(keys: readonly PrivateKey[], armoredMessage: string): Promise<string | null> {
+  const bytes = await decryptBytesWith(keys, armoredMessage);
+  return bytes === null ? null : new TextDecoder().decode(bytes);
+}
