@@ -38,3 +38,37 @@ export function containsText(engine: Engine, column: string, needle: string): Ra
 export function forUpdate<Q extends { forUpdate(): Q }>(query: Q, engine: Engine): Q {
   return engine === 'postgres' ? query.forUpdate() : query;
 }
+
+/**
+ * `column in (values)` for long lists (bulk imports look up a thousand keys at a time): PostgreSQL
+ * takes the list as one array parameter (`= any($1)`), whose plan does not grow with the list;
+ * SQLite binds each value. `values` must not be empty.
+ */
+export function inList(engine: Engine, column: string, values: readonly (string | number)[]): RawBuilder<boolean> {
+  if (engine === 'postgres') return sql<boolean>`${sql.ref(column)} = any(${[...values]})`;
+  return sql<boolean>`${sql.ref(column)} in (${sql.join(values.map((value) => sql`${value}`))})`;
+}
+
+/** A column's type as PostgreSQL's unnest needs it spelled (`insertRows`). */
+export type BulkColumnType = 'text' | 'integer' | 'float8';
+
+interface RowsInsert<Q> {
+  values(rows: never): Q;
+  columns(columns: never): { expression(expression: RawBuilder<unknown>): Q };
+}
+
+/**
+ * Many rows for `trx.insertInto(table)`: SQLite binds each value (`values`); PostgreSQL gets one
+ * array per column and unnests them, so the statement's text, its parameters and its planning do
+ * not grow with the rows (bulk imports write a thousand rows at a time). `types` names every
+ * column the rows carry.
+ */
+export function insertRows<Q>(query: RowsInsert<Q>, engine: Engine, rows: readonly Record<string, unknown>[], types: Readonly<Record<string, BulkColumnType>>): Q {
+  const columns = Object.keys(types);
+  // Both engines must write the same columns: a column missing from `types` would be dropped on PostgreSQL alone.
+  const first = rows[0];
+  if (first && Object.keys(first).some((column) => !(column in types))) throw new Error(`insertRows: types must name every column (${Object.keys(first).filter((c) => !(c in types)).join(', ')})`);
+  if (engine === 'sqlite') return query.values(rows as never);
+  const arrays = columns.map((column) => sql`${rows.map((row) => row[column] ?? null)}::${sql.raw(types[column]!)}[]`);
+  return query.columns(columns as never).expression(sql`select * from unnest(${sql.join(arrays)})`);
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
-import type { Executor } from '../../db/dialect.js';
+import { inList, insertRows, type BulkColumnType, type Executor } from '../../db/dialect.js';
 import { AppError, invalid } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { iso } from '../../shared/time.js';
@@ -229,6 +229,58 @@ function authorOf(run: ImportRun, finding: NormalisedFinding): string | null {
   return actorId(run.actor);
 }
 
+/** The columns an import writes, with their types for PostgreSQL's bulk insert (insertRows). */
+const CANDIDATE_COLUMNS: Record<string, BulkColumnType> = {
+  id: 'text',
+  root_key: 'text',
+  project_key: 'text',
+  component_key: 'text',
+  target: 'text',
+  purl: 'text',
+  repository_url: 'text',
+  product: 'text',
+  versions: 'text',
+  commit_range: 'text',
+  rule_id: 'text',
+  cwe: 'integer',
+  title: 'text',
+  sink: 'text',
+  severity: 'float8',
+  cvss_vector: 'text',
+  confidence: 'float8',
+  downloads: 'integer',
+  finding_count: 'integer',
+  priority: 'float8',
+  origin: 'text',
+  impact: 'text',
+  reproduction: 'text',
+  state: 'text',
+  rejection_reason: 'text',
+  decided_at: 'text',
+  decided_by: 'text',
+  component_in_use: 'text',
+  first_seen_at: 'text',
+  last_seen_at: 'text',
+  updated_at: 'text',
+};
+const FINDING_COLUMNS: Record<string, BulkColumnType> = {
+  fingerprint: 'text',
+  candidate_id: 'text',
+  source_id: 'text',
+  import_id: 'text',
+  finder_kind: 'text',
+  finder_name: 'text',
+  finder_user_id: 'text',
+  rule_id: 'text',
+  cwe: 'integer',
+  severity: 'float8',
+  confidence: 'float8',
+  location: 'text',
+  message: 'text',
+  details: 'text',
+  created_at: 'text',
+};
+
 /** Writes one batch: drops duplicates and suppressed results, upserts candidates, inserts findings. */
 async function writeBatch(run: ImportRun, batch: NormalisedFinding[]): Promise<void> {
   const { trx, counters, now } = run;
@@ -237,7 +289,7 @@ async function writeBatch(run: ImportRun, batch: NormalisedFinding[]): Promise<v
     if (unique.has(finding.fingerprint)) counters.duplicates++;
     else unique.set(finding.fingerprint, finding);
   }
-  const existing = await trx.selectFrom('findings').select('fingerprint').where('fingerprint', 'in', [...unique.keys()]).execute();
+  const existing = await trx.selectFrom('findings').select('fingerprint').where(inList(run.context.engine, 'fingerprint', [...unique.keys()])).execute();
   for (const row of existing) {
     unique.delete(row.fingerprint);
     counters.duplicates++;
@@ -274,7 +326,7 @@ async function writeBatch(run: ImportRun, batch: NormalisedFinding[]): Promise<v
   }
   const before = new Map<string, { finding_count: number; severity: number; confidence: number; downloads: number | null; origin: string }>();
   for (const chunk of inChunks([...groups.keys()], 500)) {
-    const rows = await trx.selectFrom('finding_candidates').select(['root_key', 'finding_count', 'severity', 'confidence', 'downloads', 'origin']).where('root_key', 'in', chunk).execute();
+    const rows = await trx.selectFrom('finding_candidates').select(['root_key', 'finding_count', 'severity', 'confidence', 'downloads', 'origin']).where(inList(run.context.engine, 'root_key', chunk)).execute();
     for (const row of rows) before.set(row.root_key, row);
   }
   const candidateRows = [...groups.entries()].map(([root, findings]) => {
@@ -321,10 +373,8 @@ async function writeBatch(run: ImportRun, batch: NormalisedFinding[]): Promise<v
     } as const;
   });
   const ids = new Map<string, string>();
-  for (const chunk of inChunks(candidateRows, 200)) {
-    const rows = await trx
-      .insertInto('finding_candidates')
-      .values(chunk)
+  for (const chunk of inChunks(candidateRows, 500)) {
+    const rows = await insertRows(trx.insertInto('finding_candidates'), run.context.engine, chunk, CANDIDATE_COLUMNS)
       .onConflict((oc) =>
         oc.column('root_key').doUpdateSet({
           finding_count: sql`finding_candidates.finding_count + excluded.finding_count`,
@@ -366,8 +416,8 @@ async function writeBatch(run: ImportRun, batch: NormalisedFinding[]): Promise<v
   // DO NOTHING: a concurrent import (PostgreSQL) may have stored the same finding since the check
   // above; it then counts as a duplicate, and its candidate's count is put right.
   const stored = new Set<string>();
-  for (const chunk of inChunks(findingRows, 250)) {
-    const rows = await trx.insertInto('findings').values(chunk).onConflict((oc) => oc.column('fingerprint').doNothing()).returning('fingerprint').execute();
+  for (const chunk of inChunks(findingRows, 1000)) {
+    const rows = await insertRows(trx.insertInto('findings'), run.context.engine, chunk, FINDING_COLUMNS).onConflict((oc) => oc.column('fingerprint').doNothing()).returning('fingerprint').execute();
     for (const row of rows) stored.add(row.fingerprint);
   }
   counters.created += stored.size;
