@@ -210,14 +210,14 @@ async function sealedIncident(context: AppContext, parts: ParsedParts, sender: s
     { message: first!, acceptUnconditional: true, ...(sender ? { contact: { method: 'email', email: sender } } : { contact: { method: 'none' } }) },
     'mail',
   );
-  const extra: { armoured: string; size: number }[] = [];
+  const extra: { bytes: Uint8Array; size: number }[] = [];
   for (const armoured of more) {
     const inspected = await inspectEncryptedMessage(armoured, '/message', context.config.incidentMaxBytes);
     await organisationRecipients(context.db, inspected, '/message');
     // Stored as checked (armour headers and anything the decoder skipped are not kept).
-    extra.push({ armoured: inspected.armoured, size: inspected.size });
+    extra.push({ bytes: inspected.bytes, size: inspected.size });
   }
-  return withStoredCiphertexts(context, [prepared.message, ...extra.map((part) => part.armoured)], ([storageKey, ...extraKeys]) => context.db.transaction().execute(async (trx) => {
+  return withStoredCiphertexts(context, [prepared.ciphertext, ...extra.map((part) => part.bytes)], ([storageKey, ...extraKeys]) => context.db.transaction().execute(async (trx) => {
     const stored = await storeIncident(context, trx, INTAKE, { ...prepared, storageKey });
     const now = iso(context.clock.now());
     for (const [index, part] of extra.entries()) {

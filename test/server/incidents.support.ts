@@ -99,7 +99,7 @@ export async function plantIncident(context: AppContext, reporterId: string | nu
     .execute();
   await context.db
     .insertInto('incident_messages')
-    .values({ id: globalThis.crypto.randomUUID(), incident_id: id, author: 'reporter', author_id: reporterId, storage_key: await storeCiphertext(context, '-----BEGIN PGP MESSAGE-----\n\n-----END PGP MESSAGE-----\n'), size: 64, created_at: now })
+    .values({ id: globalThis.crypto.randomUUID(), incident_id: id, author: 'reporter', author_id: reporterId, storage_key: await storeCiphertext(context, Buffer.from('-----BEGIN PGP MESSAGE-----\n\n-----END PGP MESSAGE-----\n')), size: 64, created_at: now })
     .execute();
   return id;
 }

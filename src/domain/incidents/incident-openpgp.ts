@@ -15,13 +15,14 @@ export interface InspectedMessage {
   /** Bytes of the armoured text as received. */
   size: number;
   /**
-   * The checked bytes armoured again, without armour headers: what is stored. The text as received
-   * is not: its headers are cleartext beside the encryption (a `Comment:` can carry anything), and
-   * OpenPGP.js, which staff decrypt with, reads armour more loosely than `dearmour` (it takes a
-   * line of a vertical tab as a header, where `dearmour` sees the blank line), so it could find
-   * other bytes in the same text than the ones checked here.
+   * The checked bytes (binary OpenPGP): what is stored, and armoured again, without armour headers,
+   * when read (incident-store.ts). The text as received is not kept: its headers are cleartext
+   * beside the encryption (a `Comment:` can carry anything), and OpenPGP.js, which staff decrypt
+   * with, reads armour more loosely than `dearmour` (it takes a line of a vertical tab as a header,
+   * where `dearmour` sees the blank line), so it could find other bytes in the same text than the
+   * ones checked here.
    */
-  armoured: string;
+  bytes: Uint8Array;
   /** Key ids of the recipients (16 hex digits, lower case), in packet order. */
   keyIds: string[];
 }
@@ -116,7 +117,9 @@ export function armourMessage(bytes: Uint8Array): string {
   const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
   const crc = crc24(bytes);
   const checksum = Buffer.from([crc >> 16, (crc >> 8) & 0xff, crc & 0xff]).toString('base64');
-  return `${BEGIN}\n\n${(data.match(/.{1,60}/g) ?? []).join('\n')}\n=${checksum}\n${END}\n`;
+  const lines: string[] = [];
+  for (let i = 0; i < data.length; i += 60) lines.push(data.slice(i, i + 60));
+  return `${BEGIN}\n\n${lines.join('\n')}\n=${checksum}\n${END}\n`;
 }
 
 /** What kind of armoured block `text` starts with, for a message that says what was sent instead. */
@@ -184,7 +187,7 @@ export async function inspectEncryptedMessage(text: unknown, field: string, maxB
     if (tags.includes(TAG.skesk)) throw openpgpInvalid(field, "is encrypted with a password, not to a key: encrypt it to the organisation key (gpg --encrypt, not --symmetric)");
     throw openpgpInvalid(field, 'names no recipient');
   }
-  return { size, keyIds, armoured: armourMessage(binaryMessage) };
+  return { size, keyIds, bytes: binaryMessage };
 }
 
 interface KnownKey {

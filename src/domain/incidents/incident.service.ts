@@ -78,7 +78,8 @@ export interface NewIncident {
 
 export interface PreparedIncident {
   source: IncidentSource;
-  message: string;
+  /** The checked message (binary OpenPGP), as stored. */
+  ciphertext: Uint8Array;
   inspected: InspectedMessage;
   recipients: Recipient[];
   program: { id: string; slug: string; name: string; policyVersion: number } | null;
@@ -141,7 +142,7 @@ export async function prepareIncident(context: AppContext, db: Executor, actor: 
   const receipt = !signedIn && source === 'web' && method !== 'none' ? generateReceipt() : null;
   return {
     source,
-    message: inspected.armoured,
+    ciphertext: inspected.bytes,
     inspected,
     recipients,
     program: program ? { id: program.id, slug: program.slug, name: program.name, policyVersion: program.policy_version } : null,
@@ -233,7 +234,7 @@ export async function storeIncident(context: AppContext, trx: Executor, actor: A
 
 export async function submitIncident(context: AppContext, actor: Actor, input: NewIncident): Promise<StoredIncident> {
   const prepared = await prepareIncident(context, context.db, actor, input);
-  return withStoredCiphertexts(context, [prepared.message], ([storageKey]) =>
+  return withStoredCiphertexts(context, [prepared.ciphertext], ([storageKey]) =>
     inGroupCommit(context.db, context.engine, (trx) => storeIncident(context, trx, actor, { ...prepared, storageKey })),
   );
 }
@@ -367,7 +368,7 @@ export async function addIncidentMessage(context: AppContext, actor: Actor, id: 
   } else {
     await organisationRecipients(context.db, inspected, '/message');
   }
-  return withStoredCiphertexts(context, [inspected.armoured], ([storageKey]) => context.db.transaction().execute(async (trx) => {
+  return withStoredCiphertexts(context, [inspected.bytes], ([storageKey]) => context.db.transaction().execute(async (trx) => {
     const current = await findIncident(trx, id);
     const now = iso(context.clock.now());
     const messageId = newId();
