@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppContext } from '../context.js';
-import type { UserActor } from '../domain/auth/actor.js';
+import { systemActor, type UserActor } from '../domain/auth/actor.js';
 import { createCaseFromDraftGroup, addStaffStatement } from '../domain/cases/case.service.js';
 import { recordDecision, transitionCase } from '../domain/cases/case-disclosure.js';
 import { sendNotice } from '../domain/cases/case-notices.js';
@@ -94,7 +94,7 @@ export function demoSarif(): object {
 
 /**
  * The demonstration outbound case, made through the same services the web app and the vendor
- * portal call: Tomás imports the SARIF, Lena approves the path traversal through the review gate
+ * portal call: the CI imports the SARIF, Lena approves the path traversal through the review gate
  * (he found it himself, so a second engineer must) and rejects the ReDoS as a false positive;
  * Fabrikam is in the vendor directory with a security contact and an OpenPGP key; Tomás makes the
  * case from the draft group, sends the (encrypted) notice and hands Fabrikam a portal link; there
@@ -107,16 +107,17 @@ export async function seedDemoCase(context: AppContext): Promise<{ caseId: strin
   const triager = await staff(context, 'triager@demo.cvdesk.local');
   const lead = await staff(context, 'lead@demo.cvdesk.local');
 
-  // Lena registers the CI's Semgrep (it uploads with Tomás's token) as an automated source, so its
-  // scanner findings need one engineer; the one Tomás confirmed by hand is his, so a second must approve it.
+  // Lena registers the CI's Semgrep (it uploads with `cvdesk findings import` on the CI machine) as an
+  // automated source, so its scanner findings need one engineer; the one Tomás confirmed by hand is
+  // his, so a second must approve it.
   if (!(await context.db.selectFrom('finding_automated_sources').select('id').where('name', '=', 'semgrep').where('retired_at', 'is', null).executeTakeFirst())) {
-    await inTransaction(context, (trx) => registerAutomatedSource(context, trx, lead, { name: 'semgrep', description: 'Semgrep in the CI pipeline of the security team', uploaderEmail: triager.email }));
+    await inTransaction(context, (trx) => registerAutomatedSource(context, trx, lead, { name: 'semgrep', description: 'Semgrep in the CI pipeline of the security team', uploaderEmail: null }));
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cvdesk-demo-'));
   try {
     const file = path.join(dir, 'fabrikam-tar.sarif');
     fs.writeFileSync(file, JSON.stringify(demoSarif()));
-    await importFindingsFile(context, triager, file, { source: 'semgrep', filename: 'fabrikam-tar.sarif' });
+    await importFindingsFile(context, systemActor('ci: semgrep'), file, { source: 'semgrep', filename: 'fabrikam-tar.sarif' });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

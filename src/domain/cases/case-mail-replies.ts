@@ -40,6 +40,7 @@ export function findCaseReplyToken(addresses: readonly string[]): string | null 
 
 export class UnknownCaseAddress extends Error {}
 
+/** Dropped from everything a reply stores: PostgreSQL refuses NUL in text, and none belongs in text or armour. */
 const CONTROL_CHARACTERS = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
 
 function cut(text: string): string {
@@ -53,7 +54,7 @@ function cut(text: string): string {
  */
 function replyBody(reply: CaseReply): string {
   const text = reply.text.replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '');
-  const attached = reply.attachedArmour.map((block) => block.replace(/\r\n?/g, '\n').trim());
+  const attached = reply.attachedArmour.map((block) => block.replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '').trim());
   const inline = armouredMessages(text);
   const armour = [...inline, ...attached].reduce((sum, block) => sum + block.length, 0);
   if (armour > CASE_LIMITS.replyArmour) throw new AppError('payload_too_large', `The encrypted parts of the reply are over ${CASE_LIMITS.replyArmour} characters`);
@@ -67,7 +68,8 @@ export async function receiveCaseReply(context: AppContext, reply: CaseReply): P
   const seen = await context.db.selectFrom('case_log').select('id').where('case_id', '=', participant.case_id).where('message_hash', '=', reply.messageHash).executeTakeFirst();
   if (seen) return { id: seen.id, duplicate: true };
   const body = replyBody(reply);
-  const subject = reply.subject.replace(/[\r\n\t]+/g, ' ').trim().slice(0, 200);
+  const subject = reply.subject.replace(/[\r\n\t]+/g, ' ').replace(CONTROL_CHARACTERS, '').trim().slice(0, 200);
+  const sender = reply.sender?.replace(CONTROL_CHARACTERS, '') || null;
   return context.db.transaction().execute(async (trx) => {
     const id = await appendLog(context, trx, {
       caseId: participant.case_id,
@@ -75,9 +77,9 @@ export async function receiveCaseReply(context: AppContext, reply: CaseReply): P
       kind: 'reply_received',
       channel: 'mail',
       direction: 'in',
-      summary: `Reply by mail from ${reply.sender ?? 'an unknown sender'}${subject ? `: ${subject}` : ''}${reply.encrypted ? ' (encrypted)' : ''}`,
+      summary: `Reply by mail from ${sender ?? 'an unknown sender'}${subject ? `: ${subject}` : ''}${reply.encrypted ? ' (encrypted)' : ''}`,
       body: body || '(The message had no text.)',
-      data: { sender: reply.sender, encrypted: reply.encrypted, encryptedParts: armouredMessages(body).length, attachmentsDropped: reply.attachments },
+      data: { sender, encrypted: reply.encrypted, encryptedParts: armouredMessages(body).length, attachmentsDropped: reply.attachments },
       messageHash: reply.messageHash,
       actor: 'mail-intake',
     });

@@ -76,6 +76,8 @@ export interface CandidateProvenance {
   finderIds: string[];
   /** Accounts that imported its person findings (they vouch for them). */
   importerIds: string[];
+  /** Accounts that uploaded its automated findings: the automated systems' own accounts, which review nothing. */
+  uploaderIds: string[];
 }
 
 /** Reads a candidate's findings' provenance (distinct combinations only: bounded by imports, not findings). */
@@ -103,6 +105,7 @@ export async function candidateProvenance(db: Executor, candidateId: string): Pr
   const automated = new Set<string>();
   const finderIds = new Set<string>();
   const importerIds = new Set<string>();
+  const uploaderIds = new Set<string>();
   for (const row of rows) {
     const counted = countedOrigin({
       finderKind: row.finder_kind,
@@ -114,6 +117,7 @@ export async function candidateProvenance(db: Executor, candidateId: string): Pr
     });
     if (counted.origin === 'automated') {
       automated.add(counted.why);
+      if (row.imported_by_id) uploaderIds.add(row.imported_by_id);
       continue;
     }
     person.add(counted.why);
@@ -126,5 +130,6 @@ export async function candidateProvenance(db: Executor, candidateId: string): Pr
     reasons: [...person, ...automated].slice(0, 20),
     finderIds: [...finderIds],
     importerIds: [...importerIds],
+    uploaderIds: [...uploaderIds],
   };
 }

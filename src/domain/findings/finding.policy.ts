@@ -34,12 +34,16 @@ export function assertCanReview(actor: Actor): asserts actor is Extract<Actor, {
 /**
  * The review gate. A candidate counts as automated only when every finding of it does
  * (finding-origin.ts: declared automated *and* imported under a registered automated source by its
- * registered uploader); then one security engineer approves. Otherwise a person found it, and the
- * approver may be neither one of its finders nor whoever imported its person findings — the file's
- * claims are the importer's word.
+ * registered uploader); then one security engineer approves — a person, not the system's own
+ * account that uploaded it (whoever holds that account's token could otherwise import and approve
+ * alone). Otherwise a person found it, and the approver may be neither one of its finders nor
+ * whoever imported its person findings — the file's claims are the importer's word.
  */
-export function assertCanApprove(actor: Actor, provenance: Pick<CandidateProvenance, 'origin' | 'reasons' | 'finderIds' | 'importerIds'>): void {
+export function assertCanApprove(actor: Actor, provenance: Pick<CandidateProvenance, 'origin' | 'reasons' | 'finderIds' | 'importerIds' | 'uploaderIds'>): void {
   assertCanReview(actor);
+  if (provenance.uploaderIds.includes(actor.userId)) {
+    throw forbidden('This account uploads the automated findings of this candidate: it is the automated system, and an engineer must review what it found');
+  }
   if (provenance.origin === 'automated') return;
   const why = provenance.reasons[0] ? ` (${provenance.reasons[0]})` : '';
   if (provenance.finderIds.includes(actor.userId)) {

@@ -97,6 +97,8 @@ describe.each(DIALECTS)('registered automated sources and the review gate on %s'
     expect((await importObject(context, agentFile('From the pipeline', 'pipeline'), { source: 'ci-semgrep' }, pipeline.actor)).automation).toBe('registered');
     const fromPipeline = await candidateTitled('From the pipeline');
     expect(fromPipeline.origin).toBe('automated');
+    // The pipeline's own account is the automated system: it may not approve what it uploaded.
+    await expect(review(pipeline.actor, fromPipeline.id)).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/uploads the automated findings/) });
     expect((await review(triager.actor, fromPipeline.id)).state).toBe('approved');
     // The triager (or the command line) borrowing the name: a person's, and the triager may not approve it.
     expect((await importObject(context, agentFile('Borrowed name', 'borrowed'), { source: 'ci-semgrep' }, triager.actor)).automation).toBe('other_uploader');

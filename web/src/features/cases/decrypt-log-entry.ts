@@ -1,6 +1,6 @@
 import type { PrivateKey } from 'openpgp';
 import { looksLikeMimeEntity, readMimeEntity, type MimeContent } from '../../lib/mime';
-import { decryptBytesWith } from '../../lib/openpgp';
+import { decryptBytesWith, DEFAULT_MAX_DECOMPRESSED_BYTES } from '../../lib/openpgp';
 import { armouredMessages, outsideArmour } from '../../shared/server';
 
 /**
@@ -21,6 +21,13 @@ export interface DecryptedEntry {
   parts: DecryptedPart[];
 }
 
+/**
+ * What one decrypted part may decompress to. The server keeps at most 10 MB of armour per reply
+ * (CASE_LIMITS.replyArmour), about 7.5 MB of ciphertext: this leaves room for text that
+ * compresses well, not for a compression bomb.
+ */
+export const MAX_DECOMPRESSED_BYTES = DEFAULT_MAX_DECOMPRESSED_BYTES;
+
 function readPlaintext(bytes: Uint8Array): DecryptedPart {
   const text = new TextDecoder().decode(bytes);
   return looksLikeMimeEntity(text) ? { kind: 'mime', ...readMimeEntity(bytes) } : { kind: 'text', text: text.replace(/\r\n?/g, '\n') };
@@ -30,7 +37,7 @@ function readPlaintext(bytes: Uint8Array): DecryptedPart {
 export async function decryptLogEntry(keys: readonly PrivateKey[], body: string): Promise<DecryptedEntry | null> {
   const parts = await Promise.all(
     armouredMessages(body).map(async (armoured): Promise<DecryptedPart> => {
-      const bytes = await decryptBytesWith(keys, armoured);
+      const bytes = await decryptBytesWith(keys, armoured, { maxDecompressedBytes: MAX_DECOMPRESSED_BYTES });
       return bytes === null ? { kind: 'sealed' } : readPlaintext(bytes);
     }),
   );

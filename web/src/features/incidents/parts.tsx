@@ -99,6 +99,8 @@ export interface MessageView {
   createdAt: string;
   size: number;
   content: SealedContent | null;
+  /** Why a message a key could decrypt is not shown (too large for the page). */
+  problem?: string;
 }
 
 /** The conversation: each message decrypted when a key could, else a line saying it is sealed. */
@@ -111,7 +113,15 @@ export function MessageList({ messages, sealedNote }: { messages: MessageView[];
             <strong>{message.author === 'staff' ? 'Security team' : 'Reporter'}</strong> · <Time value={message.createdAt} /> ·{' '}
             <span className="muted">{formatSize(message.size)} encrypted</span>
           </p>
-          {message.content ? <SealedContentView content={message.content} /> : <p className="muted sealed-note">{sealedNote(message)}</p>}
+          {message.content ? (
+            <SealedContentView content={message.content} />
+          ) : message.problem ? (
+            <p className="alert alert-error" role="alert">
+              {message.problem}
+            </p>
+          ) : (
+            <p className="muted sealed-note">{sealedNote(message)}</p>
+          )}
         </li>
       ))}
     </ol>

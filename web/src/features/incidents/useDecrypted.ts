@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { PrivateKey } from 'openpgp';
-import { decryptWith } from '../../lib/openpgp';
+import { PlaintextTooLarge, decryptWith } from '../../lib/openpgp';
 import { readContent } from './sealed';
 import type { MessageView } from './parts';
 import type { SealedMessage } from './types';
@@ -18,8 +18,15 @@ export function useDecrypted(items: readonly SealedMessage[] | undefined, keys: 
     setDecrypting(keys.length > 0);
     void Promise.all(
       items.map(async (item): Promise<MessageView> => {
-        const plaintext = await decryptWith(keys, item.message);
-        return { id: item.id, author: item.author, createdAt: item.createdAt, size: item.size, content: plaintext === null ? null : readContent(plaintext) };
+        const base = { id: item.id, author: item.author, createdAt: item.createdAt, size: item.size };
+        try {
+          const plaintext = await decryptWith(keys, item.message);
+          return { ...base, content: plaintext === null ? null : readContent(plaintext) };
+        } catch (error) {
+          // A compression bomb (or a report too large for a browser tab): say so, open nothing.
+          if (error instanceof PlaintextTooLarge) return { ...base, content: null, problem: `${error.message} Decrypt it with GnuPG instead.` };
+          throw error;
+        }
       }),
     ).then((views) => {
       if (cancelled) return;
