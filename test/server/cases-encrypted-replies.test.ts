@@ -1,11 +1,10 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailIntake, type MailIntakeServer } from '../../src/mail-intake/server.js';
 import { readMimeEntity } from '../../web/src/lib/mime.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { GpgHome } from '../helpers/gpg.js';
-import { buildStaff, buildVendor, createCaseViaApi, type Staff } from './cases.support.js';
+import { buildStaff, buildVendor, createCaseViaApi, startCaseReplyIntake, type CaseReplyIntake, type Staff } from './cases.support.js';
 import { addOrganisationKey, currentPublicKey, decryptWithStoredKey } from './incidents.support.js';
 
 /**
@@ -18,7 +17,7 @@ describe.each(DIALECTS)('encrypted vendor replies in the contact log on %s', (en
   let staff: Staff;
   let gpg: GpgHome;
   let orgFingerprint: string;
-  let intake: MailIntakeServer;
+  let replies: CaseReplyIntake;
   let client: Transporter;
   let caseId: string;
   let replyAddress: string;
@@ -83,15 +82,11 @@ describe.each(DIALECTS)('encrypted vendor replies in the contact log on %s', (en
     gpg.importKey(await currentPublicKey(t.context));
     orgFingerprint = gpg.listKeys()[0]!.fingerprint;
     const vendor = await buildVendor(t.context, { name: 'Encrypting Vendor', email: 'psirt@vendor.example' });
-    caseId = await createCaseViaApi(t, staff.triager.token, [vendor.id]);
-    const participant = await t.context.db.selectFrom('case_participants').select('reply_token').where('case_id', '=', caseId).executeTakeFirstOrThrow();
-    replyAddress = `case+${participant.reply_token}@cvdesk.example`;
-    intake = await startMailIntake(t.context, { port: 0, host: '127.0.0.1' });
-    client = nodemailer.createTransport({ host: '127.0.0.1', port: intake.port, secure: false, ignoreTLS: true });
+    replies = await startCaseReplyIntake(t, staff.triager.token, vendor.id);
+    ({ caseId, replyAddress, client } = replies);
   }, 120_000);
   afterAll(async () => {
-    client?.close();
-    await intake?.stop();
+    await replies?.close();
     await t?.close();
     gpg?.destroy();
   });

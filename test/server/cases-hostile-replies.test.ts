@@ -1,9 +1,8 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailIntake, type MailIntakeServer } from '../../src/mail-intake/server.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { buildStaff, buildVendor, createCaseViaApi, type Staff } from './cases.support.js';
+import { buildStaff, buildVendor, startCaseReplyIntake, type CaseReplyIntake, type Staff } from './cases.support.js';
 
 /**
  * Replies to case notices are hostile input: control characters (NUL above all, which
@@ -13,7 +12,7 @@ import { buildStaff, buildVendor, createCaseViaApi, type Staff } from './cases.s
 describe.each(DIALECTS)('hostile vendor replies on %s', (engine) => {
   let t: TestApp;
   let staff: Staff;
-  let intake: MailIntakeServer;
+  let replies: CaseReplyIntake;
   let client: Transporter;
   let caseId: string;
   let replyAddress: string;
@@ -22,15 +21,11 @@ describe.each(DIALECTS)('hostile vendor replies on %s', (engine) => {
     t = await buildTestApp(engine, { MAIL_FROM: 'cvdesk security <security@cvdesk.example>' });
     staff = await buildStaff(t.context);
     const vendor = await buildVendor(t.context, { name: 'Hostile Vendor', email: 'psirt@vendor.example' });
-    caseId = await createCaseViaApi(t, staff.triager.token, [vendor.id]);
-    const participant = await t.context.db.selectFrom('case_participants').select('reply_token').where('case_id', '=', caseId).executeTakeFirstOrThrow();
-    replyAddress = `case+${participant.reply_token}@cvdesk.example`;
-    intake = await startMailIntake(t.context, { port: 0, host: '127.0.0.1' });
-    client = nodemailer.createTransport({ host: '127.0.0.1', port: intake.port, secure: false, ignoreTLS: true });
+    replies = await startCaseReplyIntake(t, staff.triager.token, vendor.id);
+    ({ caseId, replyAddress, client } = replies);
   }, 120_000);
   afterAll(async () => {
-    client?.close();
-    await intake?.stop();
+    await replies?.close();
     await t?.close();
   });
 

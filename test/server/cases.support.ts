@@ -1,7 +1,9 @@
+import nodemailer, { type Transporter } from 'nodemailer';
 import type { AppContext } from '../../src/context.js';
 import { systemActor } from '../../src/domain/auth/actor.js';
 import { addVendorKey, createVendor } from '../../src/domain/vendors/vendor.service.js';
 import { inTransaction } from '../../src/server/transaction.js';
+import { startMailIntake, type MailIntakeServer } from '../../src/mail-intake/server.js';
 import type { TestApp } from '../helpers/app.js';
 import { buildUser, type BuiltUser } from '../helpers/factories.js';
 
@@ -72,4 +74,30 @@ export async function noticeAndPortalToken(t: TestApp, token: string, caseId: st
   const match = /\/portal\/(cvp_[A-Za-z0-9_-]+)/.exec(text);
   if (!match) throw new Error(`no portal link in the notice: ${text}`);
   return match[1]!;
+}
+
+/** A case with one vendor, the vendor's reply address, and the SMTP mail intake with a client to send replies through it. */
+export interface CaseReplyIntake {
+  caseId: string;
+  replyAddress: string;
+  intake: MailIntakeServer;
+  client: Transporter;
+  close(): Promise<void>;
+}
+
+export async function startCaseReplyIntake(t: TestApp, token: string, vendorId: string): Promise<CaseReplyIntake> {
+  const caseId = await createCaseViaApi(t, token, [vendorId]);
+  const participant = await t.context.db.selectFrom('case_participants').select('reply_token').where('case_id', '=', caseId).executeTakeFirstOrThrow();
+  const intake = await startMailIntake(t.context, { port: 0, host: '127.0.0.1' });
+  const client = nodemailer.createTransport({ host: '127.0.0.1', port: intake.port, secure: false, ignoreTLS: true });
+  return {
+    caseId,
+    replyAddress: `case+${participant.reply_token}@cvdesk.example`,
+    intake,
+    client,
+    async close() {
+      client.close();
+      await intake.stop();
+    },
+  };
 }

@@ -80,24 +80,21 @@ export interface CandidateProvenance {
   uploaderIds: string[];
 }
 
-/** Reads a candidate's findings' provenance (distinct combinations only: bounded by imports, not findings). */
-export async function candidateProvenance(db: Executor, candidateId: string): Promise<CandidateProvenance> {
-  const rows = await db
+/** Findings with what decides their origin (countedOrigin): source, import, the registration it matched and its uploader. */
+export function findingsWithProvenance(db: Executor) {
+  return db
     .selectFrom('findings')
     .innerJoin('finding_imports', 'finding_imports.id', 'findings.import_id')
     .innerJoin('finding_sources', 'finding_sources.id', 'findings.source_id')
     .leftJoin('finding_automated_sources', 'finding_automated_sources.id', 'finding_imports.automated_source_id')
     .leftJoin('users', 'users.id', 'finding_automated_sources.uploader_id')
-    .select([
-      'findings.finder_kind',
-      'findings.finder_user_id',
-      'finding_sources.name as source',
-      'finding_imports.imported_by',
-      'finding_imports.imported_by_id',
-      'finding_imports.automation',
-      'finding_automated_sources.retired_at',
-      'users.email as uploader',
-    ])
+    .select(['findings.finder_kind', 'finding_sources.name as source', 'finding_imports.imported_by', 'finding_imports.automation', 'finding_automated_sources.retired_at', 'users.email as uploader']);
+}
+
+/** Reads a candidate's findings' provenance (distinct combinations only: bounded by imports, not findings). */
+export async function candidateProvenance(db: Executor, candidateId: string): Promise<CandidateProvenance> {
+  const rows = await findingsWithProvenance(db)
+    .select(['findings.finder_user_id', 'finding_imports.imported_by_id'])
     .distinct()
     .where('findings.candidate_id', '=', candidateId)
     .execute();

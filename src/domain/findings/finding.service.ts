@@ -7,7 +7,7 @@ import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorLabel, type Actor } from '../auth/actor.js';
 import { suppressionKeys } from './finding-keys.js';
-import { candidateProvenance, countedOrigin, type CandidateProvenance } from './finding-origin.js';
+import { candidateProvenance, countedOrigin, findingsWithProvenance, type CandidateProvenance } from './finding-origin.js';
 import { assertCanApprove, assertCanManageSuppressions, assertCanReadFindings, assertCanReview } from './finding.policy.js';
 import type { CandidateState, FindingCandidateTable, SuppressionKind } from './finding.table.js';
 import type { ComponentUse } from './component-use.js';
@@ -146,16 +146,9 @@ async function loadCandidate(db: Executor, id: string): Promise<CandidateRow> {
 export async function getCandidate(db: Executor, actor: Actor, id: string) {
   assertCanReadFindings(actor);
   const row = await loadCandidate(db, id);
-  const findings = await db
-    .selectFrom('findings')
-    .innerJoin('finding_sources', 'finding_sources.id', 'findings.source_id')
-    .innerJoin('finding_imports', 'finding_imports.id', 'findings.import_id')
-    .leftJoin('finding_automated_sources', 'finding_automated_sources.id', 'finding_imports.automated_source_id')
-    .leftJoin('users', 'users.id', 'finding_automated_sources.uploader_id')
+  const findings = await findingsWithProvenance(db)
     .select([
       'findings.fingerprint',
-      'finding_sources.name as source',
-      'findings.finder_kind',
       'findings.finder_name',
       'findings.finder_user_id',
       'findings.rule_id',
@@ -166,10 +159,6 @@ export async function getCandidate(db: Executor, actor: Actor, id: string) {
       'findings.message',
       'findings.details',
       'findings.created_at',
-      'finding_imports.imported_by',
-      'finding_imports.automation',
-      'finding_automated_sources.retired_at',
-      'users.email as uploader',
     ])
     .where('candidate_id', '=', id)
     .orderBy('findings.created_at')
