@@ -7,11 +7,12 @@
 // Two figures: without follow-up (contact "none": validation, storage, audit, alarm) — the
 // submission itself — and with an anonymous receipt (the same plus one argon2id hash of the
 // 93-bit receipt secret, 2 MiB and one pass, ~1.5 ms on libuv's thread pool), reported beside it.
-// Where the rest goes (node --cpu-prof of the server under this load): SQLite statements and
-// commits ~30% (about ten statements: settings, keys, the incident, its message, the audit chain,
-// the alarm's mail, webhook lookup, schedule update and job), fastify's JSON parsing of the 100 KB
-// body ~6% (the baseline pays it too), OpenPGP.js armour decoding and packet parsing ~6%, the
-// ciphertext file write ~5%, garbage collection ~9%.
+// Where the rest goes (node --cpu-prof of the server under this load, SQLite, binary storage): the
+// ciphertext file's creation ~15% (kernel work on libuv's threads, competing for the same two
+// cores), SQLite statements ~16% and commits ~9% (the incident, its message, the audit chain, the
+// alarm's mail, webhook lookup and job), garbage collection ~14%, armour decoding and packet
+// checks ~13%, the alarm ~10%, fastify's JSON parsing of the 100 KB body ~5% (the baseline pays it
+// too).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
