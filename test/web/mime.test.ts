@@ -15,6 +15,16 @@ describe('reading a decrypted MIME entity', () => {
     expect(looksLikeMimeEntity('Subject: x\nno content type\n')).toBe(false);
   });
 
+  it('looks for Content-Type in the header block only, folded headers included', () => {
+    // A plain-text report that quotes a header in its body is not MIME.
+    expect(looksLikeMimeEntity('Title: XSS in the upload\n\nThe server answers with\nContent-Type: text/html\n')).toBe(false);
+    expect(looksLikeMimeEntity('Subject: x\r\nContent-Type: multipart/mixed;\r\n boundary="b"\r\n\r\n--b\r\n')).toBe(true);
+    expect(looksLikeMimeEntity('Content-Type: text/plain\r\n')).toBe(true);
+    expect(looksLikeMimeEntity(' Content-Type: text/plain\n\nindented first line')).toBe(false);
+    expect(looksLikeMimeEntity('Content-Type: text/plain\nnot a header\n\nbody')).toBe(false);
+    expect(looksLikeMimeEntity('\n\nContent-Type: text/plain')).toBe(false);
+  });
+
   it('keeps the plain text of an alternative and drops its HTML; reads charsets and quoted-printable', () => {
     const mime = readMimeEntity(
       bytes(

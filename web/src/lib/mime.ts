@@ -28,9 +28,23 @@ export interface MimeContent {
 const MAX_DEPTH = 8;
 const MAX_PARTS = 200;
 
-/** A decrypted text that starts with header lines and names a Content-Type is a MIME entity. */
+/**
+ * A decrypted text is a MIME entity when everything before its first blank line is header lines
+ * (folded ones included) and one of them is Content-Type. A "Content-Type:" line in the body of a
+ * plain-text report (`Title: …`, blank line, then prose quoting headers) does not count.
+ */
 export function looksLikeMimeEntity(text: string): boolean {
-  return /^(?:[A-Za-z-]+:[^\n]*\r?\n)+/.test(text) && /^content-type:/im.test(text);
+  const blank = /\r?\n\r?\n/.exec(text);
+  const lines = (blank ? text.slice(0, blank.index) : text).split(/\r?\n/);
+  let contentType = false;
+  for (const [i, line] of lines.entries()) {
+    if (line === '' && i === lines.length - 1) break;
+    if (i > 0 && /^[ \t]/.test(line)) continue;
+    const name = /^([A-Za-z0-9-]+):/.exec(line)?.[1];
+    if (name === undefined) return false;
+    if (name.toLowerCase() === 'content-type') contentType = true;
+  }
+  return contentType;
 }
 
 /** Bytes as a "binary string" (one char per byte): the structure of MIME is ASCII. */

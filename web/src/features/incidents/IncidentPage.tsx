@@ -18,7 +18,7 @@ import { AddInformation } from './FollowUpPage';
 import { FilePicker, IncidentStateChip, MessageList, OwnKeyUnlock, type MessageView } from './parts';
 import { formatSize } from '../../lib/downloads';
 import { unlockKey } from '../../lib/openpgp';
-import { encryptTo, packFiles, packReply } from './sealed';
+import { encryptTo, packFiles, packReply, type SealedContent } from './sealed';
 import type { Incident, IncidentDetail } from './types';
 import { useDecrypted } from './useDecrypted';
 
@@ -343,6 +343,13 @@ function CloseForm({ incident, onCancel, onClosed }: { incident: Incident; onCan
   );
 }
 
+/** What the unseal form starts from: the web form's fields, or a mailed-in message's subject and text. */
+function unsealFields(content: SealedContent | null | undefined): Record<string, string> {
+  if (content?.kind === 'incident') return Object.fromEntries(content.fields);
+  if (content?.kind === 'mime') return { title: (content.subject ?? '').slice(0, 200), description: content.texts.join('\n\n') };
+  return {};
+}
+
 /**
  * Unsealing: what the triager decrypted and chooses (they may redact) becomes an ordinary report.
  * An explicit, audited act: the reason is required and kept in the audit log with who did it.
@@ -351,8 +358,8 @@ function UnsealForm({ incident, messages, onCancel }: { incident: IncidentDetail
   const navigate = useNavigate();
   const form = useSubmit();
   const programs = useResource((signal) => programsApi.list(signal), []);
-  const first = messages.find((m) => m.content?.kind === 'incident')?.content;
-  const decrypted = first?.kind === 'incident' ? Object.fromEntries(first.fields) : {};
+  const first = messages.find((m) => m.content?.kind === 'incident' || m.content?.kind === 'mime')?.content;
+  const decrypted = unsealFields(first);
   const [reason, setReason] = useState('');
   const [program, setProgram] = useState(incident.program?.slug ?? '');
   const [report, setReport] = useState({

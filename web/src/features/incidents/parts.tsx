@@ -2,7 +2,8 @@ import { useId, useRef, useState, type ReactNode } from 'react';
 import type { PrivateKey } from 'openpgp';
 import { FieldFrame } from '../../components/forms';
 import { Chip, Time, type Tone } from '../../components/ui';
-import { formatSize, safeFileName } from '../../lib/downloads';
+import { downloadBytes, formatSize, safeFileName } from '../../lib/downloads';
+import type { MimeAttachment } from '../../lib/mime';
 import { downloadFile, type PackedFile, type SealedContent } from './sealed';
 import type { IncidentState } from './types';
 import './incidents.css';
@@ -29,7 +30,20 @@ export function SealedText({ children }: { children: string }) {
   return <div className="sealed-text">{children}</div>;
 }
 
-function FileList({ files }: { files: PackedFile[] }) {
+/** An attachment as the list shows it: whatever it came in, it is only ever downloaded. */
+interface FileItem {
+  name: string;
+  type: string;
+  size: number;
+  download: () => void;
+}
+
+const packedFiles = (files: PackedFile[]): FileItem[] => files.map((file) => ({ name: file.name, type: file.type, size: file.size, download: () => downloadFile(file) }));
+
+// A MIME part's declared type is shown, never acted on: the bytes are saved as opaque data.
+const mimeFiles = (files: MimeAttachment[]): FileItem[] => files.map((file) => ({ name: file.name, type: file.type, size: file.bytes.length, download: () => downloadBytes(file.name, file.bytes) }));
+
+function FileList({ files }: { files: FileItem[] }) {
   if (files.length === 0) return null;
   return (
     <div className="sealed-files">
@@ -41,7 +55,7 @@ function FileList({ files }: { files: PackedFile[] }) {
             <span className="muted">
               {file.type || 'unknown type'}, {formatSize(file.size)}
             </span>{' '}
-            <button type="button" className="button small" onClick={() => downloadFile(file)}>
+            <button type="button" className="button small" onClick={file.download}>
               Download<span className="visually-hidden"> {safeFileName(file.name)}</span>
             </button>
           </li>
@@ -51,7 +65,10 @@ function FileList({ files }: { files: PackedFile[] }) {
   );
 }
 
-/** A decrypted message: a report's fields, a reply's text, or whatever else was encrypted. */
+/**
+ * A decrypted message: a report's fields, a reply's text, a mailed-in MIME message's text parts,
+ * or whatever else was encrypted. Text is text; every attachment is a download.
+ */
 export function SealedContentView({ content }: { content: SealedContent }) {
   switch (content.kind) {
     case 'incident':
@@ -67,21 +84,40 @@ export function SealedContentView({ content }: { content: SealedContent }) {
               </div>
             ))}
           </dl>
-          <FileList files={content.files} />
+          <FileList files={packedFiles(content.files)} />
         </div>
       );
     case 'reply':
       return (
         <div className="sealed-content">
           <SealedText>{content.text}</SealedText>
-          <FileList files={content.files} />
+          <FileList files={packedFiles(content.files)} />
         </div>
       );
     case 'mime':
       return (
         <div className="sealed-content">
-          <p className="hint">A MIME message (mailed in with PGP/MIME), shown as it is.</p>
-          <SealedText>{content.text}</SealedText>
+          <dl className="sealed-fields">
+            {content.subject !== null && (
+              <div>
+                <dt>Subject</dt>
+                <dd>
+                  <SealedText>{content.subject}</SealedText>
+                </dd>
+              </div>
+            )}
+            <div>
+              <dt>Message</dt>
+              <dd>
+                {content.texts.map((text, i) => (
+                  <SealedText key={i}>{text}</SealedText>
+                ))}
+                {content.texts.length === 0 && <span className="muted">No plain-text part: see the attachments.</span>}
+              </dd>
+            </div>
+          </dl>
+          {content.truncated && <p className="alert alert-warning">The message has more parts than are read here; only the first are shown.</p>}
+          <FileList files={mimeFiles(content.attachments)} />
         </div>
       );
     default:

@@ -1,6 +1,6 @@
 import type { PrivateKey } from 'openpgp';
 import { downloadBytes } from '../../lib/downloads';
-import { looksLikeMimeEntity } from '../../lib/mime';
+import { looksLikeMimeEntity, readMimeEntity, type MimeContent } from '../../lib/mime';
 import { loadOpenPgp } from '../../lib/openpgp';
 
 /**
@@ -39,7 +39,8 @@ export interface ReplyPackage {
 export type SealedContent =
   | { kind: 'incident'; fields: [string, string][]; files: PackedFile[]; createdAt: string | null }
   | { kind: 'reply'; text: string; files: PackedFile[] }
-  | { kind: 'mime'; text: string }
+  /** Mailed in with PGP/MIME: its text parts, to show as text, and its attachments, to download. */
+  | ({ kind: 'mime' } & MimeContent)
   | { kind: 'text'; text: string };
 
 function toBase64(bytes: Uint8Array): string {
@@ -135,9 +136,11 @@ function files(value: unknown): PackedFile[] {
 
 /**
  * Reads decrypted content defensively (it is whatever the sender encrypted): a cvdesk package by
- * its `format`, else a MIME entity (mailed-in PGP/MIME), else plain text.
+ * its `format`, else a MIME entity (mailed-in PGP/MIME: read from the bytes, as its parts may be
+ * in any charset), else plain text (UTF-8).
  */
-export function readContent(plaintext: string): SealedContent {
+export function readContent(bytes: Uint8Array): SealedContent {
+  const plaintext = new TextDecoder().decode(bytes);
   let parsed: unknown;
   try {
     parsed = JSON.parse(plaintext);
@@ -152,7 +155,7 @@ export function readContent(plaintext: string): SealedContent {
     }
     if (pkg.format === REPLY_FORMAT) return { kind: 'reply', text: text(pkg.text), files: files(pkg.files) };
   }
-  if (looksLikeMimeEntity(plaintext)) return { kind: 'mime', text: plaintext };
+  if (looksLikeMimeEntity(plaintext)) return { kind: 'mime', ...readMimeEntity(bytes) };
   return { kind: 'text', text: plaintext };
 }
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { PrivateKey } from 'openpgp';
-import { PlaintextTooLarge, decryptWith } from '../../lib/openpgp';
+import { PlaintextTooLarge, decryptBytesWith } from '../../lib/openpgp';
 import { readContent } from './sealed';
 import type { MessageView } from './parts';
 import type { SealedMessage } from './types';
@@ -20,7 +20,8 @@ export function useDecrypted(items: readonly SealedMessage[] | undefined, keys: 
       items.map(async (item): Promise<MessageView> => {
         const base = { id: item.id, author: item.author, createdAt: item.createdAt, size: item.size };
         try {
-          const plaintext = await decryptWith(keys, item.message);
+          // Bytes: a mailed-in PGP/MIME entity is read from them (lib/mime.ts), anything else as UTF-8.
+          const plaintext = await decryptBytesWith(keys, item.message);
           return { ...base, content: plaintext === null ? null : readContent(plaintext) };
         } catch (error) {
           // A compression bomb (or a report too large for a browser tab): say so, open nothing.
