@@ -15,6 +15,7 @@ import { addVendorKey, createVendor } from '../domain/vendors/vendor.service.js'
 import { findUserByEmail } from '../domain/users/user.repository.js';
 import { userRoles } from '../domain/users/user.js';
 import { inTransaction } from '../server/transaction.js';
+import { seedDemoNoticeSigningKey } from './seed-keys.js';
 
 /** The npm package the demo organisation's engineers found flaws in, and its (fictional) maintainer. */
 export const DEMO_PACKAGE = {
@@ -97,7 +98,8 @@ export function demoSarif(): object {
  * portal call: the CI imports the SARIF, Lena approves the path traversal through the review gate
  * (he found it himself, so a second engineer must) and rejects the ReDoS as a false positive;
  * Fabrikam is in the vendor directory with a security contact and an OpenPGP key; Tomás makes the
- * case from the draft group, sends the (encrypted) notice and hands Fabrikam a portal link; there
+ * case from the draft group, sends the notice (encrypted, and signed with the notice-signing key
+ * Lena makes unless there is one) and hands Fabrikam a portal link; there
  * Fabrikam acknowledges, says the flaw is fixed and adds a statement; Lena records the decision
  * ("fix released") and discloses, which drafts the advisory (published by seedDemoAdvisories).
  * Skipped when the demo package already has its case.
@@ -162,6 +164,8 @@ export async function seedDemoCase(context: AppContext): Promise<{ caseId: strin
   );
   const [participant] = await caseParticipants(context.db, created.id);
   if (!participant || participant.vendor_id !== vendor.id) throw new Error('the demo case did not find Fabrikam by its package');
+  // The notice is signed as well as encrypted: Lena has made the notice-signing key (unless there is one).
+  await seedDemoNoticeSigningKey(context);
   await inTransaction(context, (trx) => sendNotice(context, trx, triager, created.id, participant.id, { message: 'We found a path traversal in fabrikam-tar and would like to coordinate a fix with you.' }));
   // The notice carries its own link; this one is "handed over on the phone", so the demo can act as Fabrikam.
   const link = await inTransaction(context, (trx) => issuePortalLinkAsStaff(context, trx, triager, created.id, participant.id, 30));

@@ -122,7 +122,8 @@ describe.each(DIALECTS)('cvdesk CLI on %s', (engine) => {
   it('fills a demonstration organisation, once', async () => {
     const run = await cli(['demo', '--json']);
     expect(run.code, run.err).toBe(0);
-    const { accounts, programs } = JSON.parse(run.out) as { accounts: { email: string; roles: string[]; totpSecret?: string }[]; programs: string[] };
+    const { accounts, programs, noticeSigningKey } = JSON.parse(run.out) as { accounts: { email: string; roles: string[]; totpSecret?: string }[]; programs: string[]; noticeSigningKey?: string };
+    expect(noticeSigningKey).toMatch(/^[0-9A-F]{40}$/);
     expect(accounts.map((a) => a.roles[0])).toEqual(expect.arrayContaining(['lead', 'triager', 'cna', 'auditor', 'reporter']));
     expect(programs).toEqual(['acme-bounty', 'acme-vdp']);
     const context = await createContext(environment().config);
@@ -135,6 +136,7 @@ describe.each(DIALECTS)('cvdesk CLI on %s', (engine) => {
     }
     expect(accounts.filter((a) => a.roles.includes('lead')).every((a) => a.totpSecret)).toBe(true);
     expect((await cli(['demo'])).out).toContain('exists already');
+    expect(JSON.parse((await cli(['demo', '--json'])).out).noticeSigningKey).toBeUndefined();
   });
 
   it('has --help on every command', async () => {

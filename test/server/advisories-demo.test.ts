@@ -42,6 +42,11 @@ describe.each(DIALECTS)('demo advisories on %s', (engine) => {
     const notice = await db.selectFrom('case_notices').select(['recipient', 'encrypted_to']).where('case_id', '=', row.id).executeTakeFirstOrThrow();
     expect(notice.recipient).toBe('security@fabrikam.example');
     expect(notice.encrypted_to).toMatch(/^[0-9A-F]{40}$/);
+    // …and signed with the notice-signing key Lena made for the demo (once: the second run made none).
+    const signingKeys = await db.selectFrom('notice_signing_keys').select(['fingerprint', 'status']).execute();
+    expect(signingKeys).toEqual([{ fingerprint: expect.stringMatching(/^[0-9A-F]{40}$/), status: 'current' }]);
+    const queued = await db.selectFrom('audit_events').select('data').where('action', '=', 'case.notice_queued').where('object_id', '=', row.id).executeTakeFirstOrThrow();
+    expect(JSON.parse(queued.data)).toMatchObject({ encrypted: true, signedWith: signingKeys[0]!.fingerprint });
     const statuses = await db.selectFrom('case_participant_status').select('status').where('participant_id', '=', participant!.id).execute();
     expect(statuses).toEqual([{ status: 'fixed' }]);
     const log = (await db.selectFrom('case_log').select(['kind', 'channel']).where('case_id', '=', row.id).execute()).map((e) => `${e.kind}/${e.channel}`);

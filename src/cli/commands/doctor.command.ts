@@ -7,9 +7,10 @@ import { webDistDir } from '../../config/paths.js';
 import { connectDatabase } from '../../db/connect.js';
 import { pendingMigrations } from '../../db/migrate.js';
 import { findCurrentKey } from '../../domain/keys/keys.repository.js';
+import { listNoticeSigningKeys } from '../../domain/keys/notice-signing.service.js';
 import { loadMasterKey } from '../../security/secret-box.js';
 import { CliFailure } from '../failure.js';
-import { configFrom, print, type CliIO, type GlobalOptions } from '../io.js';
+import { configFrom, operator, print, type CliIO, type GlobalOptions } from '../io.js';
 
 export interface Finding {
   check: string;
@@ -44,6 +45,10 @@ export async function diagnose(options: GlobalOptions): Promise<Finding[]> {
         else if (daysLeft !== undefined && daysLeft < 0) add('openpgp key', 'fail', `the current key ${key.fingerprint} has expired: rotate it (cvdesk keys rotate)`);
         else if (daysLeft !== undefined && daysLeft < 30) add('openpgp key', 'warn', `the current key ${key.fingerprint} expires in ${daysLeft} days: rotate it`);
         else add('openpgp key', 'ok', `current key ${key.fingerprint}${daysLeft !== undefined ? `, ${daysLeft} days left` : ''}`);
+        // Only a warning: unsigned notices still reach the vendor (encrypted when it has a key).
+        const signing = (await listNoticeSigningKeys(database.db, operator())).find((k) => k.status === 'current');
+        if (!signing) add('notice-signing key', 'warn', 'none: case notices to vendors go out unsigned; make one with cvdesk keys notice-signing-key rotate (or OpenPGP keys in the web app, as a lead)');
+        else add('notice-signing key', 'ok', `case notices are signed with ${signing.fingerprint}`);
       }
     } finally {
       await database.close();

@@ -207,7 +207,7 @@ export const SECTIONS: readonly Section[] = [
   {
     to: '/admin/keys',
     label: 'OpenPGP keys',
-    description: 'The keys reporters encrypt to and security.txt is signed with.',
+    description: 'The keys reporters encrypt to and security.txt is signed with; the key case notices are signed with.',
     capability: 'keys.read',
     group: 'admin',
   },

@@ -1,10 +1,13 @@
 import { Link } from 'react-router';
 import { PGP_KEY_URL, keysApi } from '../../api/endpoints';
 import type { KeyStatus, OpenPgpKey } from '../../api/types';
+import { useSignedIn } from '../../app/session';
 import { Chip, Empty, LoadError, Loading, PageHeader, Time, type Tone } from '../../components/ui';
+import { can } from '../../lib/access';
 import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
 import { Command, CopyFor, EXPIRY_WARNING_DAYS, Fingerprint, daysUntil } from './common';
+import { NoticeSigningPanel } from './NoticeSigningPanel';
 import './keys.css';
 
 const STATUS: Record<KeyStatus, { tone: Tone; label: string; explain: string }> = {
@@ -78,10 +81,12 @@ function revokeCommand(fingerprint: string): string {
 /**
  * The organisation's OpenPGP keys, read-only. Generating, importing, rotating and revoking need the
  * private key's passphrase, which must never pass through the web app, so they are done with
- * `cvdesk keys …` on the server; this page shows the exact commands.
+ * `cvdesk keys …` on the server; this page shows the exact commands. The notice-signing key has no
+ * passphrase, so leads make and rotate it here (NoticeSigningPanel).
  */
 export function KeysPage() {
   useTitle('OpenPGP keys');
+  const { user } = useSignedIn();
   const keys = useResource((signal) => keysApi.list(signal), []);
   const items = keys.data?.items ?? [];
   const current = items.find((k) => k.status === 'current');
@@ -134,6 +139,8 @@ export function KeysPage() {
           ))}
         </ul>
       )}
+
+      <NoticeSigningPanel canManage={can(user.roles, 'keys.manage')} />
 
       <section className="panel" aria-labelledby="key-commands">
         <h2 id="key-commands">Changing keys: on the server</h2>
