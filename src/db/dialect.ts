@@ -60,8 +60,9 @@ interface RowsInsert<Q> {
 /**
  * Many rows for `trx.insertInto(table)`: SQLite binds each value (`values`); PostgreSQL gets one
  * array per column and unnests them, so the statement's text, its parameters and its planning do
- * not grow with the rows (bulk imports write a thousand rows at a time). `types` names every
- * column the rows carry.
+ * not grow with the rows (bulk imports write a thousand rows at a time). A column with the same
+ * value in every row (the import, its time, a state) is sent once, not as an array: PostgreSQL
+ * parses every element of an array's text. `types` names every column the rows carry.
  */
 export function insertRows<Q>(query: RowsInsert<Q>, engine: Engine, rows: readonly Record<string, unknown>[], types: Readonly<Record<string, BulkColumnType>>): Q {
   const columns = Object.keys(types);
@@ -69,6 +70,14 @@ export function insertRows<Q>(query: RowsInsert<Q>, engine: Engine, rows: readon
   const first = rows[0];
   if (first && Object.keys(first).some((column) => !(column in types))) throw new Error(`insertRows: types must name every column (${Object.keys(first).filter((c) => !(c in types)).join(', ')})`);
   if (engine === 'sqlite') return query.values(rows as never);
-  const arrays = columns.map((column) => sql`${rows.map((row) => row[column] ?? null)}::${sql.raw(types[column]!)}[]`);
-  return query.columns(columns as never).expression(sql`select * from unnest(${sql.join(arrays)})`);
+  const valueOf = (row: Record<string, unknown>, column: string) => row[column] ?? null;
+  const constant = new Set(columns.filter((column) => rows.every((row) => valueOf(row, column) === valueOf(first ?? {}, column))));
+  // unnest needs one array at least, and tells the row count.
+  if (constant.size === columns.length) constant.delete(columns[0]!);
+  const varying = columns.filter((column) => !constant.has(column));
+  const arrays = varying.map((column) => sql`${rows.map((row) => valueOf(row, column))}::${sql.raw(types[column]!)}[]`);
+  const selected = columns.map((column) => (constant.has(column) ? sql`${valueOf(first ?? {}, column)}::${sql.raw(types[column]!)}` : sql.ref(`rows.${column}`)));
+  return query
+    .columns(columns as never)
+    .expression(sql`select ${sql.join(selected)} from unnest(${sql.join(arrays)}) as rows(${sql.join(varying.map((column) => sql.id(column)))})`);
 }

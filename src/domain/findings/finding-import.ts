@@ -48,6 +48,13 @@ export const FINDINGS_LIMITS = {
 
 const BATCH = 1000;
 const MAX_LISTED_REJECTIONS = 100;
+/**
+ * Results normalised between two looks at the event loop. The batch being written waits for the
+ * database between its statements; each answer is acted on only when the loop comes round, and a
+ * read chunk holds hundreds of results: without these pauses the writes, which decide the pace,
+ * waited for parsing, which has time to spare.
+ */
+const YIELD_EVERY = 20;
 
 export interface ImportOptions {
   source: string;
@@ -281,6 +288,18 @@ const FINDING_COLUMNS: Record<string, BulkColumnType> = {
   created_at: 'text',
 };
 
+type CandidateSoFar = { finding_count: number; severity: number; confidence: number; downloads: number | null; origin: string };
+
+/** The stored candidates of these root causes, by root key. */
+async function existingCandidates(run: ImportRun, rootKeys: readonly string[]): Promise<Map<string, CandidateSoFar>> {
+  const found = new Map<string, CandidateSoFar>();
+  for (const chunk of inChunks(rootKeys, 500)) {
+    const rows = await run.trx.selectFrom('finding_candidates').select(['root_key', 'finding_count', 'severity', 'confidence', 'downloads', 'origin']).where(inList(run.context.engine, 'root_key', chunk)).execute();
+    for (const row of rows) found.set(row.root_key, row);
+  }
+  return found;
+}
+
 /** Writes one batch: drops duplicates and suppressed results, upserts candidates, inserts findings. */
 async function writeBatch(run: ImportRun, batch: NormalisedFinding[]): Promise<void> {
   const { trx, counters, now } = run;
@@ -289,7 +308,13 @@ async function writeBatch(run: ImportRun, batch: NormalisedFinding[]): Promise<v
     if (unique.has(finding.fingerprint)) counters.duplicates++;
     else unique.set(finding.fingerprint, finding);
   }
-  const existing = await trx.selectFrom('findings').select('fingerprint').where(inList(run.context.engine, 'fingerprint', [...unique.keys()])).execute();
+  // The findings already stored and the candidates their root causes already have, asked together:
+  // one wait for the database per batch instead of two (the candidates of findings that turn out
+  // to be stored or suppressed are simply not used).
+  const [existing, candidates] = await Promise.all([
+    trx.selectFrom('findings').select('fingerprint').where(inList(run.context.engine, 'fingerprint', [...unique.keys()])).execute(),
+    existingCandidates(run, [...new Set([...unique.values()].map((f) => f.rootKey))]),
+  ]);
   for (const row of existing) {
     unique.delete(row.fingerprint);
     counters.duplicates++;
@@ -324,11 +349,7 @@ async function writeBatch(run: ImportRun, batch: NormalisedFinding[]): Promise<v
     if (group) group.push(finding);
     else groups.set(finding.rootKey, [finding]);
   }
-  const before = new Map<string, { finding_count: number; severity: number; confidence: number; downloads: number | null; origin: string }>();
-  for (const chunk of inChunks([...groups.keys()], 500)) {
-    const rows = await trx.selectFrom('finding_candidates').select(['root_key', 'finding_count', 'severity', 'confidence', 'downloads', 'origin']).where(inList(run.context.engine, 'root_key', chunk)).execute();
-    for (const row of rows) before.set(row.root_key, row);
-  }
+  const before = new Map([...candidates].filter(([root]) => groups.has(root)));
   const candidateRows = [...groups.entries()].map(([root, findings]) => {
     const first = findings[0]!;
     const old = before.get(root);
@@ -478,6 +499,7 @@ async function importResults(run: ImportRun, file: string, bytes: number, plan: 
   let batch: NormalisedFinding[] = [];
   let writing: Promise<void> = Promise.resolve();
   let lastReport = 0;
+  let sinceYield = 0;
   for await (const items of scanJson(source, limits, predicate, depth)) {
     for (const item of items) {
       const index = counters.read++;
@@ -501,6 +523,10 @@ async function importResults(run: ImportRun, file: string, bytes: number, plan: 
       if (onProgress && counters.read - lastReport >= 1000) {
         lastReport = counters.read;
         onProgress(done, bytes, counters.read, 'importing');
+      }
+      if (++sinceYield === YIELD_EVERY) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }
   }

@@ -56,9 +56,3 @@ export async function decryptBytesWith(keys: readonly PrivateKey[], armoredMessa
     return null;
   }
 }
-
-/** The plaintext as UTF-8 text, or null when none of `keys` can decrypt it; PlaintextTooLarge as above. */
-export async function decryptWith(keys: readonly PrivateKey[], armoredMessage: string): Promise<string | null> {
-  const bytes = await decryptBytesWith(keys, armoredMessage);
-  return bytes === null ? null : new TextDecoder().decode(bytes);
-}
