@@ -181,8 +181,10 @@ async function inboxBench(engine) {
       const loadStarted = performance.now();
       await load(context, base, size, () => ({ title: 'Report', description: 'x' }), false);
       const loadSeconds = (performance.now() - loadStarted) / 1000;
-      await timeInbox(context, base, 50);
-      results.push({ size, p99: await timeInbox(context, base, 500), loadSeconds });
+      // Warm-up, then enough samples that the 99th percentile is not the 5th-slowest of a handful
+      // (sub-millisecond timings: one scheduler hiccup moved it by 2x between runs).
+      await timeInbox(context, base, 200);
+      results.push({ size, p99: await timeInbox(context, base, 3000), loadSeconds });
     } finally {
       await destroy();
     }

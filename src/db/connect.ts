@@ -37,6 +37,9 @@ function connectSqlite(file: string): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  // 32 MiB of pages kept by SQLite itself (the default is 2 MiB): at a million reports the inbox's
+  // index pages no longer fit in 2 MiB, and re-reading them from the OS doubled its p99.
+  sqlite.pragma('cache_size = -32768');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
