@@ -397,16 +397,19 @@ async function writeBatch(run: ImportRun, batch: NormalisedFinding[]): Promise<v
   for (const chunk of inChunks(candidateRows, 500)) {
     const rows = await insertRows(trx.insertInto('finding_candidates'), run.context.engine, chunk, CANDIDATE_COLUMNS)
       .onConflict((oc) =>
+        // A decision covers what was reviewed: later findings of a decided candidate are counted
+        // (and listed with it) but change nothing a reviewer saw — not its text, which a case's
+        // notice is made from, nor its severity or origin.
         oc.column('root_key').doUpdateSet({
           finding_count: sql`finding_candidates.finding_count + excluded.finding_count`,
-          severity: sql`excluded.severity`,
-          confidence: sql`excluded.confidence`,
-          downloads: sql`excluded.downloads`,
-          priority: sql`excluded.priority`,
-          origin: sql`excluded.origin`,
-          cvss_vector: sql`case when excluded.severity > finding_candidates.severity then excluded.cvss_vector else finding_candidates.cvss_vector end`,
-          impact: sql`coalesce(finding_candidates.impact, excluded.impact)`,
-          reproduction: sql`coalesce(finding_candidates.reproduction, excluded.reproduction)`,
+          severity: sql`case when finding_candidates.state = 'pending' then excluded.severity else finding_candidates.severity end`,
+          confidence: sql`case when finding_candidates.state = 'pending' then excluded.confidence else finding_candidates.confidence end`,
+          downloads: sql`case when finding_candidates.state = 'pending' then excluded.downloads else finding_candidates.downloads end`,
+          priority: sql`case when finding_candidates.state = 'pending' then excluded.priority else finding_candidates.priority end`,
+          origin: sql`case when finding_candidates.state = 'pending' then excluded.origin else finding_candidates.origin end`,
+          cvss_vector: sql`case when finding_candidates.state = 'pending' and excluded.severity > finding_candidates.severity then excluded.cvss_vector else finding_candidates.cvss_vector end`,
+          impact: sql`case when finding_candidates.state = 'pending' then coalesce(finding_candidates.impact, excluded.impact) else finding_candidates.impact end`,
+          reproduction: sql`case when finding_candidates.state = 'pending' then coalesce(finding_candidates.reproduction, excluded.reproduction) else finding_candidates.reproduction end`,
           last_seen_at: sql`excluded.last_seen_at`,
           updated_at: sql`excluded.updated_at`,
         }),

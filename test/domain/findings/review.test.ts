@@ -69,6 +69,24 @@ describe.each(DIALECTS)('review gate, suppression and SBOMs on %s', (engine) => 
       expect(row.state).toBe('pending');
     });
 
+    it('later findings of a decided candidate are counted but change nothing a reviewer saw', async () => {
+      const repository = 'https://github.com/gate/after-approval';
+      const candidate = await candidateFor(repository, [{ uri: 'a.js', line: 1, sinkLine: 70 }]);
+      await review(context, users.triager.actor, candidate.id, { decision: 'approve' });
+      // Same sink (so the same root cause), another place, with a graver vector, text, and a person as finder.
+      const later = await importObject(
+        context,
+        sarifLog([{ uri: 'b.js', line: 2, sinkLine: 70, properties: { cvss: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H', impact: 'Unreviewed claim', reproduction: 'Unreviewed steps', finder: { kind: 'person', name: 'Someone' } } }], { repository }),
+      );
+      expect(later).toMatchObject({ created: 1, candidatesCreated: 0 });
+      const after = await context.db.selectFrom('finding_candidates').selectAll().where('id', '=', candidate.id).executeTakeFirstOrThrow();
+      expect(after).toMatchObject({ state: 'approved', finding_count: 2, severity: candidate.severity, cvss_vector: candidate.cvss_vector, priority: candidate.priority, origin: 'automated', impact: candidate.impact, reproduction: candidate.reproduction });
+      // A pending candidate still takes them in.
+      const pending = await candidateFor('https://github.com/gate/still-pending', [{ uri: 'a.js', line: 1, sinkLine: 80 }]);
+      await importObject(context, sarifLog([{ uri: 'b.js', line: 2, sinkLine: 80, properties: { impact: 'Reviewed later' } }], { repository: 'https://github.com/gate/still-pending' }));
+      expect(await context.db.selectFrom('finding_candidates').select(['impact', 'finding_count']).where('id', '=', pending.id).executeTakeFirstOrThrow()).toEqual({ impact: 'Reviewed later', finding_count: 2 });
+    });
+
     it('the command line (a system actor) may import but not review: a review is a person’s decision', async () => {
       const candidate = await candidateFor('https://github.com/gate/system');
       await expect(review(context, systemActor('cli:ops'), candidate.id, { decision: 'approve' })).rejects.toMatchObject({ code: 'forbidden' });
