@@ -7,6 +7,7 @@ import { GpgHome } from '../helpers/gpg.js';
 import { buildVendor } from '../server/cases.support.js';
 import { addOrganisationKey, currentPublicKey, ORG_PASSPHRASE } from '../server/incidents.support.js';
 import { ARTIFACTS, pwExpect, setupE2E, signIn } from './helpers.js';
+import { pgpMimeMail } from '../helpers/pgp-mime.js';
 
 /**
  * Encrypted vendor replies in a case (browser). The vendor answers a notice with a PGP/MIME
@@ -64,28 +65,7 @@ function pgpMimeReply(to: string): Buffer {
     '',
   ].join('\r\n');
   const armoured = gpg.ok(['--armor', '--encrypt', '-r', gpg.listKeys()[0]!.fingerprint], inner);
-  return Buffer.from(
-    [
-      'From: PSIRT <psirt@sealed-vendor.example>',
-      `To: ${to}`,
-      'Subject: Re: Security vulnerability report',
-      `Message-ID: <reply-${Date.now()}@sealed-vendor.example>`,
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="outer"',
-      '',
-      '--outer',
-      'Content-Type: application/pgp-encrypted',
-      '',
-      'Version: 1',
-      '',
-      '--outer',
-      'Content-Type: application/octet-stream; name="encrypted.asc"',
-      '',
-      armoured.trim(),
-      '--outer--',
-      '',
-    ].join('\r\n'),
-  );
+  return Buffer.from(pgpMimeMail({ from: 'PSIRT <psirt@sealed-vendor.example>', to, subject: 'Re: Security vulnerability report', messageId: `<reply-${Date.now()}@sealed-vendor.example>` }, armoured));
 }
 
 function filesUnder(dir: string): string[] {

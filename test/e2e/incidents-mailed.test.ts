@@ -7,6 +7,7 @@ import { receiveMail } from '../../src/mail-intake/intake.js';
 import { GpgHome } from '../helpers/gpg.js';
 import { addOrganisationKey, currentPublicKey, ORG_PASSPHRASE } from '../server/incidents.support.js';
 import { ARTIFACTS, pwExpect, setupE2E, signIn } from './helpers.js';
+import { pgpMimeMail } from '../helpers/pgp-mime.js';
 
 /**
  * Mailed-in sealed incidents in the browser. A reporter's mail client sends a PGP/MIME mail
@@ -62,29 +63,8 @@ function innerEntity(): string {
 }
 
 /** The mail as sent: multipart/encrypted around the armoured ciphertext. */
-function pgpMimeMail(armoured: string, id: string): Buffer {
-  return Buffer.from(
-    [
-      'From: Reporter <reporter@example.net>',
-      'To: security@example.org',
-      'Subject: ...',
-      `Message-ID: <${id}-${Date.now()}@example.net>`,
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="outer"',
-      '',
-      '--outer',
-      'Content-Type: application/pgp-encrypted',
-      '',
-      'Version: 1',
-      '',
-      '--outer',
-      'Content-Type: application/octet-stream; name="encrypted.asc"',
-      '',
-      armoured.trim(),
-      '--outer--',
-      '',
-    ].join('\r\n'),
-  );
+function mailed(armoured: string, id: string): Buffer {
+  return Buffer.from(pgpMimeMail({ from: 'Reporter <reporter@example.net>', to: 'security@example.org', subject: '...', messageId: `<${id}-${Date.now()}@example.net>` }, armoured));
 }
 
 async function deliver(raw: Buffer): Promise<string> {
@@ -101,7 +81,7 @@ async function unlock(page: Page): Promise<void> {
 describe('mailed-in PGP/MIME incidents on the incident page', () => {
   test('the text part is shown as text, the attachments are downloads, the unseal form is filled from the mail', async () => {
     const armoured = gpg.ok(['--armor', '--encrypt', '-r', gpg.listKeys()[0]!.fingerprint], innerEntity());
-    const incidentId = await deliver(pgpMimeMail(armoured, 'pgp-mime'));
+    const incidentId = await deliver(mailed(armoured, 'pgp-mime'));
     const triager = await e2e.user(['triager']);
     const { page } = await e2e.newSession();
     await signIn(page, { email: triager.row.email, totpSecret: triager.totpSecret });
@@ -148,7 +128,7 @@ describe('mailed-in PGP/MIME incidents on the incident page', () => {
     bomb.set(new TextEncoder().encode('Content-Type: text/plain\r\n\r\n'));
     const armoured = await openpgp.encrypt({ message: await openpgp.createMessage({ binary: bomb }), encryptionKeys, config: { preferredCompressionAlgorithm: openpgp.enums.compression.zlib } });
     expect(armoured.length).toBeLessThan(1_000_000);
-    const incidentId = await deliver(pgpMimeMail(armoured, 'bomb'));
+    const incidentId = await deliver(mailed(armoured, 'bomb'));
     const triager = await e2e.user(['triager']);
     const { page } = await e2e.newSession();
     await signIn(page, { email: triager.row.email, totpSecret: triager.totpSecret });

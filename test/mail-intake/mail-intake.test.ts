@@ -13,6 +13,7 @@ import { buildUser, type BuiltUser } from '../helpers/factories.js';
 import { GpgHome } from '../helpers/gpg.js';
 import { buildProgram } from '../helpers/programs.js';
 import { addOrganisationKey, currentPublicKey, decryptWithStoredKey, encryptTo, storedMessages } from '../server/incidents.support.js';
+import { pgpMimeMail } from '../helpers/pgp-mime.js';
 
 const SENDER = 'finder@example.net';
 
@@ -22,32 +23,7 @@ function transportFor(server: MailIntakeServer): Transporter {
 
 /** A PGP/MIME (RFC 3156) message around an armoured OpenPGP message. */
 function pgpMime(armoured: string, subject: string, messageId: string): string {
-  const boundary = `enc-${Math.random().toString(36).slice(2)}`;
-  return [
-    `From: Finder <${SENDER}>`,
-    'To: security@example.org',
-    `Subject: ${subject}`,
-    `Message-ID: <${messageId}>`,
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="${boundary}"`,
-    '',
-    'This is an OpenPGP/MIME encrypted message (RFC 4880 and 3156)',
-    `--${boundary}`,
-    'Content-Type: application/pgp-encrypted',
-    'Content-Description: PGP/MIME version identification',
-    '',
-    'Version: 1',
-    '',
-    `--${boundary}`,
-    'Content-Type: application/octet-stream; name="encrypted.asc"',
-    'Content-Description: OpenPGP encrypted message',
-    'Content-Disposition: inline; filename="encrypted.asc"',
-    '',
-    armoured.trim(),
-    '',
-    `--${boundary}--`,
-    '',
-  ].join('\r\n');
+  return pgpMimeMail({ from: `Finder <${SENDER}>`, to: 'security@example.org', subject, messageId: `<${messageId}>` }, armoured);
 }
 
 describe.each(DIALECTS)('the SMTP mail intake on %s', (engine) => {

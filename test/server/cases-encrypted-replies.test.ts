@@ -6,6 +6,7 @@ import { DIALECTS } from '../helpers/databases.js';
 import { GpgHome } from '../helpers/gpg.js';
 import { buildStaff, buildVendor, createCaseViaApi, startCaseReplyIntake, type CaseReplyIntake, type Staff } from './cases.support.js';
 import { addOrganisationKey, currentPublicKey, decryptWithStoredKey } from './incidents.support.js';
+import { pgpMimeMail } from '../helpers/pgp-mime.js';
 
 /**
  * Vendor replies encrypted to the organisation key (GnuPG, PGP/MIME and inline) reach the case's
@@ -48,30 +49,7 @@ describe.each(DIALECTS)('encrypted vendor replies in the contact log on %s', (en
       '',
     ].join('\r\n');
     const armoured = gpg.ok(['--armor', '--encrypt', '-r', orgFingerprint], inner);
-    return [
-      'From: psirt@vendor.example',
-      `To: ${replyAddress}`,
-      'Subject: Re: Security vulnerability report',
-      `Message-ID: ${messageId}`,
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="outer-b"',
-      '',
-      'This is an OpenPGP/MIME encrypted message (RFC 4880 and 3156)',
-      '--outer-b',
-      'Content-Type: application/pgp-encrypted',
-      'Content-Description: PGP/MIME version identification',
-      '',
-      'Version: 1',
-      '',
-      '--outer-b',
-      'Content-Type: application/octet-stream; name="encrypted.asc"',
-      'Content-Disposition: inline; filename="encrypted.asc"',
-      '',
-      armoured.trim(),
-      '',
-      '--outer-b--',
-      '',
-    ].join('\r\n');
+    return pgpMimeMail({ from: 'psirt@vendor.example', to: replyAddress, subject: 'Re: Security vulnerability report', messageId }, armoured);
   }
 
   beforeAll(async () => {
