@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCliEnvironment } from '../helpers/cli.js';
 import { DIALECTS } from '../helpers/databases.js';
@@ -9,7 +12,7 @@ interface Finding {
 }
 
 describe.each(DIALECTS)('cvdesk doctor on %s', (engine) => {
-  const { cli } = useCliEnvironment(engine);
+  const { cli, environment } = useCliEnvironment(engine);
 
   const doctor = async () => {
     const run = await cli(['doctor', '--json']);
@@ -38,5 +41,22 @@ describe.each(DIALECTS)('cvdesk doctor on %s', (engine) => {
     const after = await doctor();
     expect(after.findings.find((f) => f.check === 'notice-signing key')).toEqual({ check: 'notice-signing key', status: 'ok', message: `case notices are signed with ${fingerprint}` });
     expect(after.code).toBe(before.code);
+
+    // The database restored without its master key: the key cannot be unsealed, notices would fail.
+    expect(environment().config.masterKey).toBeUndefined();
+    const file = path.join(environment().dataDir, 'master.key');
+    const original = fs.readFileSync(file);
+    try {
+      fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+      const restored = await doctor();
+      expect(restored.findings.find((f) => f.check === 'notice-signing key')).toEqual({
+        check: 'notice-signing key',
+        status: 'fail',
+        message: expect.stringMatching(new RegExp(`^${fingerprint} cannot be unsealed with this master key, so notices cannot be sent`)),
+      });
+      expect(restored.code).toBe(1);
+    } finally {
+      fs.writeFileSync(file, original, { mode: 0o600 });
+    }
   });
 });

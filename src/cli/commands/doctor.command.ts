@@ -7,8 +7,9 @@ import { webDistDir } from '../../config/paths.js';
 import { connectDatabase } from '../../db/connect.js';
 import { pendingMigrations } from '../../db/migrate.js';
 import { findCurrentKey } from '../../domain/keys/keys.repository.js';
-import { listNoticeSigningKeys } from '../../domain/keys/notice-signing.service.js';
-import { loadMasterKey } from '../../security/secret-box.js';
+import { currentNoticeSigner, listNoticeSigningKeys } from '../../domain/keys/notice-signing.service.js';
+import { createSecretBox, loadMasterKey } from '../../security/secret-box.js';
+import type { Executor } from '../../db/dialect.js';
 import { CliFailure } from '../failure.js';
 import { configFrom, operator, print, type CliIO, type GlobalOptions } from '../io.js';
 
@@ -19,6 +20,20 @@ export interface Finding {
 }
 
 /** Checks configuration, database, keys, SMTP and the web build, and says what is wrong. */
+/**
+ * Whether the current notice-signing key opens with the master key this configuration uses. Makes
+ * no master key: where none exists yet, nothing sealed under one can be checked, and the master-key
+ * check below says so.
+ */
+async function unsealsNoticeSigner(config: Config, db: Executor): Promise<boolean> {
+  if (!config.masterKey && !fs.existsSync(path.join(config.dataDir, 'master.key'))) return false;
+  try {
+    return (await currentNoticeSigner({ secrets: createSecretBox(loadMasterKey(config.masterKey, config.dataDir)) }, db)) !== null;
+  } catch {
+    return false;
+  }
+}
+
 export async function diagnose(options: GlobalOptions): Promise<Finding[]> {
   const findings: Finding[] = [];
   const add = (check: string, status: Finding['status'], message: string) => findings.push({ check, status, message });
@@ -48,7 +63,11 @@ export async function diagnose(options: GlobalOptions): Promise<Finding[]> {
         // Only a warning: unsigned notices still reach the vendor (encrypted when it has a key).
         const signing = (await listNoticeSigningKeys(database.db, operator())).find((k) => k.status === 'current');
         if (!signing) add('notice-signing key', 'warn', 'none: case notices to vendors go out unsigned; make one with cvdesk keys notice-signing-key rotate (or OpenPGP keys in the web app, as a lead)');
-        else add('notice-signing key', 'ok', `case notices are signed with ${signing.fingerprint}`);
+        else if (await unsealsNoticeSigner(config, database.db)) add('notice-signing key', 'ok', `case notices are signed with ${signing.fingerprint}`);
+        else {
+          // Sealed under another master key (a database restored without its master.key): every notice would fail to send.
+          add('notice-signing key', 'fail', `${signing.fingerprint} cannot be unsealed with this master key, so notices cannot be sent: restore the master key it was made under, or make a new one (cvdesk keys notice-signing-key rotate)`);
+        }
       }
     } finally {
       await database.close();

@@ -183,7 +183,7 @@ export interface NoticeSigner {
 }
 
 /** The current notice-signing key, unsealed; null when none was made (notices then go out unsigned). */
-export async function currentNoticeSigner(context: AppContext, db: Executor): Promise<NoticeSigner | null> {
+export async function currentNoticeSigner(context: Pick<AppContext, 'secrets'>, db: Executor): Promise<NoticeSigner | null> {
   const row = await currentRow(db);
   if (!row) return null;
   const openpgp = await loadOpenPgp();
