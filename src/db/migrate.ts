@@ -8,13 +8,13 @@ import * as notificationsWebhooks from './migrations/20261127_0400_notifications
 import * as rewardsReputation from './migrations/20261127_0500_rewards_reputation.js';
 import * as incidents from './migrations/20261127_0600_incidents.js';
 import * as disclosureSnapshot from './migrations/20261128_0100_disclosure_snapshot.js';
-import * as cveIds from './migrations/20261128_0400_cve_ids.js';
-import * as vendors from './migrations/20261128_0300_vendors.js';
-import * as advisories from './migrations/20261128_0500_advisories.js';
 import * as reportTermStats from './migrations/20261128_0150_report_term_stats.js';
 import * as findings from './migrations/20261128_0200_findings.js';
+import * as vendors from './migrations/20261128_0300_vendors.js';
+import * as cveIds from './migrations/20261128_0400_cve_ids.js';
 import * as cveRecords from './migrations/20261128_0410_cve_records.js';
 import * as cna from './migrations/20261128_0420_cna.js';
+import * as advisories from './migrations/20261128_0500_advisories.js';
 import * as cases from './migrations/20261128_0600_cases.js';
 import * as findingSources from './migrations/20261128_0710_finding_sources.js';
 import * as noticeSigningKeys from './migrations/20261128_0740_notice_signing_keys.js';
@@ -31,13 +31,13 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261127_0500_rewards_reputation': rewardsReputation,
   '20261127_0600_incidents': incidents,
   '20261128_0100_disclosure_snapshot': disclosureSnapshot,
-  '20261128_0400_cve_ids': cveIds,
-  '20261128_0300_vendors': vendors,
-  '20261128_0500_advisories': advisories,
   '20261128_0150_report_term_stats': reportTermStats,
   '20261128_0200_findings': findings,
+  '20261128_0300_vendors': vendors,
+  '20261128_0400_cve_ids': cveIds,
   '20261128_0410_cve_records': cveRecords,
   '20261128_0420_cna': cna,
+  '20261128_0500_advisories': advisories,
   '20261128_0600_cases': cases,
   '20261128_0710_finding_sources': findingSources,
   '20261128_0740_notice_signing_keys': noticeSigningKeys,

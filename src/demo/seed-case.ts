@@ -13,9 +13,9 @@ import { importFindingsFile } from '../domain/findings/finding-import.js';
 import { listCandidates, reviewCandidate } from '../domain/findings/finding.service.js';
 import { addVendorKey, createVendor } from '../domain/vendors/vendor.service.js';
 import { findUserByEmail } from '../domain/users/user.repository.js';
-import { userRoles } from '../domain/users/user.js';
 import { inTransaction } from '../server/transaction.js';
 import { seedDemoNoticeSigningKey } from './seed-keys.js';
+import { asActor } from './seed-reports.js';
 
 /** The npm package the demo organisation's engineers found flaws in, and its (fictional) maintainer. */
 export const DEMO_PACKAGE = {
@@ -32,7 +32,7 @@ const VENDOR = { name: 'Fabrikam', contact: 'security@fabrikam.example', reposit
 const staff = async (context: AppContext, email: string): Promise<UserActor> => {
   const row = await findUserByEmail(context.db, email);
   if (!row) throw new Error(`demo account ${email} is missing`);
-  return { kind: 'user', userId: row.id, email: row.email, roles: userRoles(row), via: 'session', scopes: ['read', 'write'] };
+  return asActor(row);
 };
 
 /**

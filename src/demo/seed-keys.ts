@@ -1,9 +1,8 @@
 import type { AppContext } from '../context.js';
-import type { UserActor } from '../domain/auth/actor.js';
 import { listNoticeSigningKeys, prepareNoticeSigningKey, storeNoticeSigningKey, type NoticeSigningKeyView } from '../domain/keys/notice-signing.service.js';
 import { findUserByEmail } from '../domain/users/user.repository.js';
-import { userRoles } from '../domain/users/user.js';
 import { inTransaction } from '../server/transaction.js';
+import { asActor } from './seed-reports.js';
 
 /**
  * Lena (lead) makes the notice-signing key, as she would on the OpenPGP keys page, so the demo's
@@ -13,7 +12,7 @@ import { inTransaction } from '../server/transaction.js';
 export async function seedDemoNoticeSigningKey(context: AppContext): Promise<NoticeSigningKeyView | null> {
   const row = await findUserByEmail(context.db, 'lead@demo.cvdesk.local');
   if (!row) return null;
-  const lead: UserActor = { kind: 'user', userId: row.id, email: row.email, roles: userRoles(row), via: 'session', scopes: ['read', 'write'] };
+  const lead = asActor(row);
   if ((await listNoticeSigningKeys(context.db, lead)).some((key) => key.status === 'current')) return null;
   const prepared = await prepareNoticeSigningKey(context, context.db, lead);
   return inTransaction(context, (trx) => storeNoticeSigningKey(context, trx, lead, prepared));

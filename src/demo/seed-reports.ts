@@ -12,7 +12,8 @@ import { userRoles, type UserRow } from '../domain/users/user.js';
 import { inTransaction } from '../server/transaction.js';
 import { processReportIntake } from '../domain/reports/report-intake.js';
 
-const asActor = (user: UserRow): UserActor => ({ kind: 'user', userId: user.id, email: user.email, roles: userRoles(user), via: 'session', scopes: ['read', 'write'] });
+/** A demo account acting as if signed in (the seeders go through the same services as the web app). */
+export const asActor = (user: UserRow): UserActor => ({ kind: 'user', userId: user.id, email: user.email, roles: userRoles(user), via: 'session', scopes: ['read', 'write'] });
 
 const CVSS = {
   critical: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N',

@@ -133,10 +133,13 @@ export async function notifyStaffOfEach(
   if (items.length === 0) return;
   const staff = await findTriageStaff(trx);
   const headline = STAFF_HEADLINES[kind];
-  // Everyone hears of every item except the ones they caused: grouped by who is left out.
+  // Everyone hears of every item except the ones they caused: grouped by who is left out. An
+  // `except` who is not staff (a reporter) leaves nobody out, so their items share one group and
+  // the staff's choices are looked up once for them all.
+  const staffIds = new Set(staff.map((user) => user.id));
   const byExcept = new Map<string | null, NotificationMessage[]>();
   for (const { report, text, except } of items) {
-    const key = except ?? null;
+    const key = except && staffIds.has(except) ? except : null;
     const messages = byExcept.get(key) ?? [];
     messages.push({ kind, report, headline, text });
     byExcept.set(key, messages);
@@ -151,13 +154,6 @@ export interface NotificationPage {
   next: string | null;
   /** How many of the person's notifications are unread (all pages). */
   unread: number;
-}
-
-const encodeCursor = (row: { created_at: string; id: string }) => encodeKeysetCursor(row.created_at, row.id);
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const { at, id } = decodeKeysetCursor(cursor);
-  return { createdAt: at, id };
 }
 
 /** The actor's own notifications, newest first, keyset pages on (created_at, id). */
@@ -177,17 +173,18 @@ export async function listNotifications(
     .limit(filter.limit + 1);
   if (filter.unread) query = query.where('read_at', 'is', null);
   if (filter.after) {
-    const cursor = decodeCursor(filter.after);
-    query = query.where(({ eb, or, and }) => or([eb('created_at', '<', cursor.createdAt), and([eb('created_at', '=', cursor.createdAt), eb('id', '<', cursor.id)])]));
+    const cursor = decodeKeysetCursor(filter.after);
+    query = query.where(({ eb, or, and }) => or([eb('created_at', '<', cursor.at), and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
   }
   const [rows, unread] = await Promise.all([
     query.execute(),
     db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('recipient_id', '=', actor.userId).where('read_at', 'is', null).executeTakeFirstOrThrow(),
   ]);
   const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
   return {
     items: page.map((row) => presentNotification(row, context.config.publicUrl)),
-    next: rows.length > filter.limit ? encodeCursor(page[page.length - 1]!) : null,
+    next: rows.length > filter.limit && last ? encodeKeysetCursor(last.created_at, last.id) : null,
     unread: Number(unread.n),
   };
 }

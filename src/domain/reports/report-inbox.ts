@@ -47,13 +47,6 @@ export interface InboxItem {
   labels?: string[];
 }
 
-const encodeCursor = (row: { created_at: string; id: string }) => encodeKeysetCursor(row.created_at, row.id);
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const { at, id } = decodeKeysetCursor(cursor);
-  return { createdAt: at, id };
-}
-
 /**
  * The inbox: staff see every report, a reporter their own. Keyset pagination on (created_at, id)
  * so page 1,000 costs what page 1 does; the composite indexes cover programme+state filters.
@@ -91,12 +84,13 @@ export async function listReports(db: Executor, actor: Actor, filter: InboxFilte
     );
   }
   if (filter.after) {
-    const cursor = decodeCursor(filter.after);
+    const cursor = decodeKeysetCursor(filter.after);
     const op = newestFirst ? '<' : '>';
-    query = query.where(({ eb, or, and }) => or([eb('reports.created_at', op, cursor.createdAt), and([eb('reports.created_at', '=', cursor.createdAt), eb('reports.id', op, cursor.id)])]));
+    query = query.where(({ eb, or, and }) => or([eb('reports.created_at', op, cursor.at), and([eb('reports.created_at', '=', cursor.at), eb('reports.id', op, cursor.id)])]));
   }
   const rows = await query.execute();
   const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
   return {
     items: page.map((row) => ({
       id: row.id,
@@ -113,6 +107,6 @@ export async function listReports(db: Executor, actor: Actor, filter: InboxFilte
       updatedAt: row.updated_at,
       ...(staff ? { priority: row.priority, assigneeId: row.assignee_id, labels: JSON.parse(row.labels) as string[] } : {}),
     })),
-    next: rows.length > filter.limit ? encodeCursor(page[page.length - 1]!) : null,
+    next: rows.length > filter.limit && last ? encodeKeysetCursor(last.created_at, last.id) : null,
   };
 }

@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { lockForUpdate, type Executor } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
 import { notifyStaffOfEach } from '../notifications/notification.service.js';
-import { emitWebhookEvent, reportWebhookData } from '../webhooks/webhook.service.js';
+import { emitWebhookEvents, reportWebhookData } from '../webhooks/webhook.service.js';
 import { INDEXED_REPORTS, addTermStats } from './report.repository.js';
 import { reportTerms } from './report-terms.js';
 import type { ReportRow } from './report.js';
@@ -85,7 +85,12 @@ async function announceReports(context: AppContext, trx: Executor, queued: reado
     'new_report',
     fresh.map(({ report, submittedBy }) => ({ report, text: `Severity: ${report.severity}.${report.out_of_scope ? ' Flagged as out of scope.' : ''}`, except: submittedBy })),
   );
-  for (const { report } of fresh) await emitWebhookEvent(context, trx, 'report.created', async () => ({ report: await reportWebhookData(context, trx, report) }));
+  await emitWebhookEvents(
+    context,
+    trx,
+    'report.created',
+    fresh.map(({ report }) => async () => ({ report: await reportWebhookData(context, trx, report) })),
+  );
 }
 
 async function processQueued(context: AppContext, trx: Executor, queued: readonly QueuedReport[]): Promise<void> {

@@ -73,14 +73,24 @@ async function enqueueDelivery(context: AppContext, trx: Executor, endpointId: s
  * someone listens. Returns the event id, or null when no endpoint wants it.
  */
 export async function emitWebhookEvent(context: AppContext, trx: Executor, type: WebhookEventType, data: EventData): Promise<string | null> {
+  return (await emitWebhookEvents(context, trx, type, [data]))[0]!;
+}
+
+/** `emitWebhookEvent` for many events of one type (a batch of new reports): the endpoints are looked up once. */
+export async function emitWebhookEvents(context: AppContext, trx: Executor, type: WebhookEventType, items: readonly EventData[]): Promise<(string | null)[]> {
+  if (items.length === 0) return [];
   const endpoints = (await trx.selectFrom('webhook_endpoints').selectAll().where('active', '=', 1).orderBy('created_at').execute()).filter((endpoint) =>
     webhookEvents(endpoint).includes(type),
   );
-  if (endpoints.length === 0) return null;
-  const event: WebhookEvent = { id: newId(), type, createdAt: iso(context.clock.now()), data: typeof data === 'function' ? await data() : data };
-  const body = JSON.stringify(event);
-  for (const endpoint of endpoints) await enqueueDelivery(context, trx, endpoint.id, event, body);
-  return event.id;
+  if (endpoints.length === 0) return items.map(() => null);
+  const ids: string[] = [];
+  for (const data of items) {
+    const event: WebhookEvent = { id: newId(), type, createdAt: iso(context.clock.now()), data: typeof data === 'function' ? await data() : data };
+    const body = JSON.stringify(event);
+    for (const endpoint of endpoints) await enqueueDelivery(context, trx, endpoint.id, event, body);
+    ids.push(event.id);
+  }
+  return ids;
 }
 
 /**
