@@ -2,12 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../../src/context.js';
-import { registerAutomatedSource } from '../../src/domain/findings/automated-sources.js';
-import { inTransaction } from '../../src/server/transaction.js';
-import { buildUser } from '../helpers/factories.js';
 import { useCliEnvironment } from '../helpers/cli.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { SARIF_EXAMPLES, sarifLog, writeTemp } from '../domain/findings/findings.support.js';
+import { SARIF_EXAMPLES, registerCommandLineSource, sarifLog, writeTemp } from '../domain/findings/findings.support.js';
 
 describe.each(DIALECTS)('cvdesk findings on %s', (engine) => {
   const { cli, environment } = useCliEnvironment(engine);
@@ -61,8 +58,7 @@ describe.each(DIALECTS)('cvdesk findings on %s', (engine) => {
     try {
       const candidate = await context.db.selectFrom('finding_candidates').select('origin').where('project_key', '=', 'repo:github.com/cli/gate').executeTakeFirstOrThrow();
       expect(candidate.origin).toBe('person');
-      const lead = await buildUser(context, { roles: ['lead'] });
-      await inTransaction(context, (trx) => registerAutomatedSource(context, trx, lead.actor, { name: 'cli-scanner', description: 'Run by the operator' }));
+      await registerCommandLineSource(context, 'cli-scanner');
     } finally {
       await context.close();
     }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { importFindingsFile, type ImportSummary } from '../../domain/findings/finding-import.js';
 import { importSbomFile } from '../../domain/findings/sbom.js';
 import { CliFailure } from '../failure.js';
-import { operator, print, withContext, type CliIO, type GlobalOptions } from '../io.js';
+import { operator, print, printable, withContext, type CliIO, type GlobalOptions } from '../io.js';
 
 interface ImportOptions extends GlobalOptions {
   source: string;
@@ -40,7 +40,8 @@ function summaryText(file: string, summary: ImportSummary): string {
   if (summary.automation === 'unregistered') lines.push(`source is not a registered automated source: its findings count as a person's (the review needs an engineer who did not import them)`);
   if (summary.automation === 'other_uploader') lines.push(`source is registered for another uploader: its findings count as a person's (the review needs an engineer who did not import them)`);
   for (const rule of summary.suppressedBy) lines.push(`suppressed ${rule.count} by a ${rule.kind} rule: ${rule.reason}`);
-  for (const rejection of summary.rejections.slice(0, 20)) lines.push(`rejected result #${rejection.index}: ${rejection.reason}`);
+  // A reason can quote the uploaded file (a key, a value): no control character reaches the terminal.
+  for (const rejection of summary.rejections.slice(0, 20)) lines.push(`rejected result #${rejection.index}: ${printable(rejection.reason)}`);
   if (summary.rejected > 20) lines.push(`… ${summary.rejected - 20} more rejected (cvdesk findings imports list them, up to 100)`);
   return lines.join('\n');
 }

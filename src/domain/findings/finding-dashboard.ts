@@ -3,6 +3,7 @@ import type { Executor } from '../../db/dialect.js';
 import { addDays, iso, type Clock } from '../../shared/time.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCanReadFindings } from './finding.policy.js';
+import { CANDIDATE_STATES } from './finding.service.js';
 
 /**
  * Findings per source and per finder (tool, AI agent or person) with their review outcomes, and
@@ -70,7 +71,7 @@ export async function findingsDashboard(db: Executor, clock: Clock, actor: Actor
   const imported = await db
     .selectFrom('finding_imports as i')
     .innerJoin('finding_sources as s', 's.id', 'i.source_id')
-    .select((eb) => [day.as('day'), 's.name as source', eb.fn.sum<number | string>('i.created').as('created'), eb.fn.sum<number | string>('i.read').as('read')])
+    .select((eb) => [day.as('day'), 's.name as source', eb.fn.sum<number | string>('i.created').as('created')])
     .where('i.started_at', '>=', since)
     .where('i.state', '=', 'completed')
     .groupBy([day, 's.name'])
@@ -104,7 +105,7 @@ export async function findingsDashboard(db: Executor, clock: Clock, actor: Actor
     .execute();
   return {
     days,
-    candidates: Object.fromEntries(['pending', 'approved', 'rejected'].map((s) => [s, Number(states.find((r) => r.state === s)?.n ?? 0)])),
+    candidates: Object.fromEntries(CANDIDATE_STATES.map((s) => [s, Number(states.find((r) => r.state === s)?.n ?? 0)])),
     sources: tally(bySource),
     finders: tally(byFinder),
     timeline: [...timeline.values()].sort((a, b) => a.day.localeCompare(b.day)),

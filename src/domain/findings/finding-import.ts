@@ -329,7 +329,8 @@ async function writeBatch(run: ImportRun, batch: NormalisedFinding[]): Promise<v
   }
   const fresh: NormalisedFinding[] = [];
   for (const finding of unique.values()) {
-    const rule = keysOf(finding).map((key) => rules.get(key)).find((r) => r !== undefined);
+    // No rule matched this batch (or none exists): the keys need not be made again for every finding.
+    const rule = rules.size > 0 ? keysOf(finding).map((key) => rules.get(key)).find((r) => r !== undefined) : undefined;
     if (!rule) {
       fresh.push(finding);
       continue;

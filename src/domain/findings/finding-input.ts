@@ -49,6 +49,9 @@ export const isObject = (value: unknown): value is Record<string, unknown> => ty
 
 export const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+/** Only the fields that are set (not null): spread over defaults, they replace only what they name. */
+export const withoutNulls = <T extends object>(value: T): Partial<T> => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as Partial<T>;
+
 export function optionalString(value: unknown, field: string, max: number): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') return reject(`${field}: must be a string`);

@@ -6,6 +6,7 @@ import { isId, newId } from '../../shared/ids.js';
 import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorLabel, type Actor } from '../auth/actor.js';
+import type { ImportSummary } from './finding-import.js';
 import { suppressionKeys } from './finding-keys.js';
 import { candidateProvenance, countedOrigin, findingsWithProvenance, type CandidateProvenance } from './finding-origin.js';
 import { assertCanApprove, assertCanManageSuppressions, assertCanReadFindings, assertCanReview } from './finding.policy.js';
@@ -221,7 +222,7 @@ export interface ReviewInput {
  */
 export async function reviewCandidate(context: AppContext, trx: Executor, actor: Actor, id: string, input: ReviewInput) {
   assertCanReview(actor);
-  const row = await forUpdate(trx.selectFrom('finding_candidates').selectAll().where('id', '=', isId(id) ? id : '00000000-0000-4000-8000-000000000000'), context.engine).executeTakeFirst();
+  const row = isId(id) ? await forUpdate(trx.selectFrom('finding_candidates').selectAll().where('id', '=', id), context.engine).executeTakeFirst() : undefined;
   if (!row) throw notFound('Candidate');
   const now = iso(context.clock.now());
   const note = input.note?.trim() ? input.note.trim().slice(0, 4000) : null;
@@ -345,7 +346,7 @@ export async function listImports(db: Executor, actor: Actor, filter: { source?:
     suppressed: Number(r.suppressed),
     rejected: Number(r.rejected),
     candidatesCreated: Number(r.candidates_created),
-    problems: JSON.parse(r.problems) as { rejections: { index: number; reason: string }[]; suppressedBy: { id: string; kind: string; reason: string; count: number }[] },
+    problems: JSON.parse(r.problems) as Pick<ImportSummary, 'rejections' | 'suppressedBy'>,
     error: r.error,
     importedBy: r.imported_by,
     startedAt: r.started_at,

@@ -11,6 +11,7 @@ import {
   reject,
   scoreCvss,
   targetFrom,
+  withoutNulls,
   type Finder,
   type NormalisedFinding,
 } from './finding-input.js';
@@ -72,14 +73,14 @@ export function readNativeDefaults(top: Record<string, unknown>, defaults: Findi
   const given = target ? targetFrom(target, 'target') : null;
   return {
     finder: readFinder(top.finder, 'finder'),
-    target: given ? { ...defaults, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null)) } : defaults,
+    target: given ? { ...defaults, ...withoutNulls(given) } : defaults,
   };
 }
 
 export function normaliseNativeFinding(raw: unknown, defaults: NativeDefaults): NormalisedFinding {
   if (!isObject(raw)) return reject('a finding must be an object');
   const ownTarget = optionalObject(raw.target, 'target');
-  const target = ownTarget ? { ...defaults.target, ...Object.fromEntries(Object.entries(targetFrom(ownTarget, 'target')).filter(([, v]) => v !== null)) } : defaults.target;
+  const target = ownTarget ? { ...defaults.target, ...withoutNulls(targetFrom(ownTarget, 'target')) } : defaults.target;
   const cwe = raw.cwe === undefined || raw.cwe === null ? null : (cweFrom(raw.cwe) ?? reject('cwe: must be a CWE number (79) or "CWE-79"'));
   const rule = optionalString(raw.rule, 'rule', TEXT_LIMITS.rule) ?? (cwe !== null ? `CWE-${cwe}` : reject('rule or cwe: one is required'));
   const title = optionalString(raw.title, 'title', TEXT_LIMITS.title);

@@ -11,6 +11,7 @@ import {
   reject,
   scoreCvss,
   targetFrom,
+  withoutNulls,
   type Finder,
   type NormalisedFinding,
 } from './finding-input.js';
@@ -111,8 +112,6 @@ export function readSarifRun(parts: Record<string, unknown>, defaults: FindingTa
   }
   return { tool: name, rules, rulesByIndex, target };
 }
-
-const withoutNulls = <T extends object>(value: T): Partial<T> => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as Partial<T>;
 
 function placeOf(location: unknown, field: string): { place: Place; snippet: string | null } | null {
   if (location === undefined || location === null) return null;

@@ -84,7 +84,7 @@ export function importObject(context: AppContext, content: unknown, options: Par
   return importFindingsFile(context, actor, file, { source: 'test-scanner', ...options });
 }
 
-export async function count(context: AppContext, table: 'findings' | 'finding_candidates' | 'finding_suppressions' | 'finding_imports' | 'notifications'): Promise<number> {
+export async function count(context: AppContext, table: 'findings' | 'finding_candidates' | 'finding_suppressions' | 'finding_imports' | 'notifications' | 'sboms'): Promise<number> {
   const row = await context.db.selectFrom(table).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -8,7 +8,7 @@ import type { Role } from '../../../src/shared/roles.js';
 import { inTransaction } from '../../../src/server/transaction.js';
 import { DIALECTS, createTestContext } from '../../helpers/databases.js';
 import { buildUser, type BuiltUser } from '../../helpers/factories.js';
-import { importObject, importer, registerCommandLineSource, sarifLog, writeTemp } from './findings.support.js';
+import { count, importObject, importer, registerCommandLineSource, sarifLog, writeTemp } from './findings.support.js';
 
 const review = (context: AppContext, actor: Parameters<typeof reviewCandidate>[2], id: string, input: ReviewInput) => inTransaction(context, (trx) => reviewCandidate(context, trx, actor, id, input));
 
@@ -326,12 +326,11 @@ describe.each(DIALECTS)('review gate, suppression and SBOMs on %s', (engine) => 
     });
 
     it('refuses what is not an SBOM, and malformed JSON, storing nothing', async () => {
-      const count = async () => Number((await context.db.selectFrom('sboms').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-      const before = await count();
+      const before = await count(context, 'sboms');
       await expect(importSbomFile(context, users.lead.actor, writeTemp('x.json', { hello: 'world', components: [{ name: 'a' }] }), {})).rejects.toMatchObject({ code: 'validation_failed' });
       await expect(importSbomFile(context, users.lead.actor, writeTemp('y.json', '{"bomFormat":"CycloneDX","components":[{"name":'), {})).rejects.toMatchObject({ code: 'invalid_json' });
       await expect(importSbomFile(context, users.auditor.actor, writeTemp('z.json', { bomFormat: 'CycloneDX', components: [] }), {})).rejects.toMatchObject({ code: 'forbidden' });
-      expect(await count()).toBe(before);
+      expect(await count(context, 'sboms')).toBe(before);
     });
   });
 
@@ -343,10 +342,10 @@ describe.each(DIALECTS)('review gate, suppression and SBOMs on %s', (engine) => 
       await importObject(fresh, sarifLog([{ line: 9 }], { repository: 'https://github.com/dash/two', tool: 'AgentB' }), { source: 'agent-b' });
       const candidates = await fresh.db.selectFrom('finding_candidates').selectAll().orderBy('project_key').orderBy('sink').orderBy('rule_id').execute();
       const [a1, a2, a3, b1] = candidates;
-      await inTransaction(fresh, (trx) => reviewCandidate(fresh, trx, triager.actor, a1!.id, { decision: 'reject', reason: 'false_positive' }));
-      await inTransaction(fresh, (trx) => reviewCandidate(fresh, trx, triager.actor, a2!.id, { decision: 'approve' }));
-      await inTransaction(fresh, (trx) => reviewCandidate(fresh, trx, triager.actor, a3!.id, { decision: 'reject', reason: 'false_positive' }));
-      await inTransaction(fresh, (trx) => reviewCandidate(fresh, trx, triager.actor, b1!.id, { decision: 'approve' }));
+      await review(fresh, triager.actor, a1!.id, { decision: 'reject', reason: 'false_positive' });
+      await review(fresh, triager.actor, a2!.id, { decision: 'approve' });
+      await review(fresh, triager.actor, a3!.id, { decision: 'reject', reason: 'false_positive' });
+      await review(fresh, triager.actor, b1!.id, { decision: 'approve' });
       const dashboard = await findingsDashboard(fresh.db, fresh.clock, triager.actor, { days: 7 });
       expect(dashboard.candidates).toEqual({ pending: 0, approved: 2, rejected: 2 });
       expect(dashboard.sources).toEqual([

@@ -171,7 +171,7 @@ function RegisterForm({ onRegistered }: { onRegistered: (source: AutomatedSource
         autoComplete="off"
         optional
         maxLength={254}
-        hint="The triager or lead account whose API token the system uses — ideally one nobody else uses, since that account's uploads may be approved by one engineer, itself included. Leave empty for imports from the command line only."
+        hint="The triager or lead account whose API token the system uses — one of its own, that nobody signs in with: its uploads count as automated and need one engineer's approval, never its own. Leave empty for imports from the command line only."
         value={uploaderEmail}
         onChange={(e) => setUploaderEmail(e.target.value)}
         error={form.fieldError('uploaderEmail')}

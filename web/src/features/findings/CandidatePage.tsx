@@ -8,7 +8,7 @@ import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
 import { triages } from '../reports/roles';
 import { findingsApi } from './api';
-import { CandidateStateChip, REASON_LABELS, SeverityScore } from './parts';
+import { CandidateStateChip, REASON_LABELS, SeverityScore, percent } from './parts';
 import { REJECTION_REASONS, SUPPRESSION_SCOPES, type CandidateDetail, type RejectionReason, type SuppressionScope } from './types';
 import './findings.css';
 
@@ -66,7 +66,7 @@ export function CandidatePage() {
           <SeverityScore score={c.severity} /> {c.cvssVector && <code>{c.cvssVector}</code>}
         </dd>
         <dt>Confidence</dt>
-        <dd>{Math.round(c.confidence * 100)}%</dd>
+        <dd>{percent(c.confidence)}</dd>
         <dt>Reach</dt>
         <dd>
           {c.findings} finding{c.findings === 1 ? '' : 's'}

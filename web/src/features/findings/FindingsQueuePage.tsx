@@ -5,7 +5,7 @@ import { Chip, Empty, LoadError, Loading, PageHeader, Time } from '../../compone
 import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
 import { findingsApi } from './api';
-import { CandidateStateChip, FindingsTabs, SeverityScore } from './parts';
+import { CandidateStateChip, FindingsTabs, SeverityScore, percent } from './parts';
 import type { CandidateState, QueueQuery } from './types';
 import './findings.css';
 
@@ -107,7 +107,7 @@ export function FindingsQueuePage() {
                     <td>
                       <SeverityScore score={c.severity} />
                     </td>
-                    <td>{Math.round(c.confidence * 100)}%</td>
+                    <td>{percent(c.confidence)}</td>
                     <td>{c.findings}</td>
                     <td>{c.priority.toFixed(1)}</td>
                     <td>
