@@ -19,7 +19,6 @@ export interface Finding {
   message: string;
 }
 
-/** Checks configuration, database, keys, SMTP and the web build, and says what is wrong. */
 /**
  * Whether the current notice-signing key opens with the master key this configuration uses. Makes
  * no master key: where none exists yet, nothing sealed under one can be checked, and the master-key
@@ -34,6 +33,7 @@ async function unsealsNoticeSigner(config: Config, db: Executor): Promise<boolea
   }
 }
 
+/** Checks configuration, database, keys, SMTP and the web build, and says what is wrong. */
 export async function diagnose(options: GlobalOptions): Promise<Finding[]> {
   const findings: Finding[] = [];
   const add = (check: string, status: Finding['status'], message: string) => findings.push({ check, status, message });

@@ -54,12 +54,14 @@ export async function caseDashboard(context: AppContext, db: Executor, actor: Ac
   ]);
   const count = (rows: { at: string | null }[], m: string) => rows.filter((r) => r.at && month(r.at) === m).length;
   const hours = (kind: string, m?: string) => responses.filter((r) => r.kind === kind && (!m || month(r.responded_at) === m)).map((r) => Number(r.hours));
+  const acknowledgements = hours('acknowledgement');
+  const fixes = hours('fix');
   return {
     generatedAt: now.toISOString(),
     open: { total: open.length, byState, byAge },
     responseTimes: {
-      acknowledgement: { medianHours: median(hours('acknowledgement')), samples: hours('acknowledgement').length },
-      fix: { medianHours: median(hours('fix')), samples: hours('fix').length },
+      acknowledgement: { medianHours: median(acknowledgements), samples: acknowledgements.length },
+      fix: { medianHours: median(fixes), samples: fixes.length },
     },
     months: months.map((m) => ({
       month: m,

@@ -1,4 +1,4 @@
-import type { CaseState, ParticipantRole, VulnerabilityStatus } from './case.js';
+import { isOpen, type CaseState, type ParticipantRole, type VulnerabilityStatus } from './case.js';
 import type { DisclosureCondition, DisclosurePolicy, PolicyValues } from './case-policies.js';
 
 /**
@@ -121,8 +121,7 @@ function allowed(policy: DisclosurePolicy, condition: DisclosureCondition): Disc
 
 export function computeNextActions(facts: CaseFacts, policy: DisclosurePolicy, values: PolicyValues, now: Date): NextActions {
   const dates = computeDates(facts, values);
-  const open = facts.state === 'draft' || facts.state === 'notifying' || facts.state === 'coordinating';
-  if (!open) return { dates, actions: [] };
+  if (!isOpen(facts.state)) return { dates, actions: [] };
   const actions: Omit<NextAction, 'overdue'>[] = [];
   const add = (kind: ActionKind, due: number | string, text: string, participantId: string | null = null, condition: DisclosureCondition | null = null) =>
     actions.push({ kind, due: typeof due === 'string' ? due : at(due), text, participantId, condition });

@@ -1,4 +1,3 @@
-import type { Transporter } from 'nodemailer';
 import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/dialect.js';
 import { AppError, invalid } from '../../shared/errors.js';
@@ -11,13 +10,14 @@ import { cweById } from '../cwe/cwe-catalogue.js';
 import { currentNoticeSigner, NOTICE_MICALG, NOTICE_SIGNING_KEY_PATH, noticeSignatureConfig, signDetached, type NoticeSigner } from '../keys/notice-signing.service.js';
 import { loadOpenPgp } from '../keys/openpgp.js';
 import { buildMessage, encryptedBody, signedBody, textEntity, type MultipartBody } from '../mail/pgp-mime.js';
+import { lazySmtpTransporter } from '../mail/transport.js';
 import { readSettings } from '../settings/settings.service.js';
 import { findVendorById } from '../vendors/vendor.repository.js';
 import { bodyText, caseRef, CASE_LIMITS, isOpen, parseJsonArray, presentEmbargo, type CaseRow, type NoticeKind, type ParticipantRow, type VulnerabilityRow } from './case.js';
 import { appendLog } from './case-log.js';
 import { findPolicy } from './case-policies.js';
 import { assertCanReadCases, assertCanWriteCases } from './case.policy.js';
-import { caseForUpdate, caseOrThrow, participantOrThrow } from './case.repository.js';
+import { caseForUpdate, caseOrThrow, participantOrThrow, sharedVulnerabilities } from './case.repository.js';
 import { issuePortalToken } from './case-portal.js';
 import { addParticipant, changeState, mailContactFor } from './case.service.js';
 
@@ -169,13 +169,7 @@ export async function queueNotice(context: AppContext, trx: Executor, actor: Act
   if (!vendor) throw new AppError('conflict', 'The participant’s vendor no longer exists');
   const contact = await mailContactFor(trx, vendor.id, participant.contact_id);
   if (!contact) throw new AppError('conflict', `${vendor.name} has no mail contact in the directory: add one (or choose one for this participant) first`);
-  const vulnerabilities = await trx
-    .selectFrom('case_vulnerabilities')
-    .innerJoin('case_participant_status', 'case_participant_status.vulnerability_id', 'case_vulnerabilities.id')
-    .selectAll('case_vulnerabilities')
-    .where('case_participant_status.participant_id', '=', participant.id)
-    .orderBy('case_vulnerabilities.position')
-    .execute();
+  const vulnerabilities = await sharedVulnerabilities(trx, participant.id);
   if (vulnerabilities.length === 0 && options.kind !== 'update') throw new AppError('conflict', `Nothing is shared with ${vendor.name} yet: share at least one vulnerability first`);
   const kind: NoticeKind = options.kind ?? (participant.notice_count === 0 ? 'initial' : participant.acknowledged_at ? 'update' : 'follow_up');
   const message = options.message ? bodyText(options.message, '/message', CASE_LIMITS.message) : null;
@@ -270,11 +264,10 @@ export interface NoticeTransport {
 }
 
 export function smtpNoticeTransport(smtpUrl: string): NoticeTransport {
-  let transporter: Promise<Transporter> | undefined;
+  const transporter = lazySmtpTransporter(smtpUrl);
   return {
     async send(message) {
-      transporter ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 }));
-      await (await transporter).sendMail({ envelope: message.envelope, raw: message.raw });
+      await (await transporter()).sendMail({ envelope: message.envelope, raw: message.raw });
     },
   };
 }
@@ -377,13 +370,7 @@ export async function escalateCase(context: AppContext, trx: Executor, actor: Ac
   } else {
     // A coordinator reached by web form only (CISA, VINCE…): the package is handed to staff to submit there.
     const channel = await trx.selectFrom('vendor_contacts').select(['kind', 'value']).where('vendor_id', '=', coordinatorVendor.id).where('kind', 'in', ['web_form', 'private_reporting', 'other']).orderBy('position').executeTakeFirst();
-    const vulnerabilities = await trx
-      .selectFrom('case_vulnerabilities')
-      .innerJoin('case_participant_status', 'case_participant_status.vulnerability_id', 'case_vulnerabilities.id')
-      .selectAll('case_vulnerabilities')
-      .where('case_participant_status.participant_id', '=', coordinator.id)
-      .orderBy('case_vulnerabilities.position')
-      .execute();
+    const vulnerabilities = await sharedVulnerabilities(trx, coordinator.id);
     const portal = await issuePortalToken(context, trx, actor, coordinator);
     const settings = await readSettings(context, trx);
     const { text } = composeNotice({ organisation: settings.organisationName, vendorName: coordinatorVendor.name, caseRow: row, vulnerabilities, kind: 'escalation', noticeNumber: 1, firstNoticeAt: null, portal, reply: replyAddress(context, coordinator), message: input.message ? bodyText(input.message, '/message', CASE_LIMITS.message) : null, escalation });

@@ -105,8 +105,6 @@ const BOUNDS: Record<keyof PolicyValues, { min: number; max: number }> = {
   warnDays: { min: 0, max: 365 },
 };
 
-export const POLICY_VALUE_KEYS = Object.keys(BOUNDS) as (keyof PolicyValues)[];
-
 /**
  * Validates overrides for a policy: whole numbers within bounds, or null for "back to the shipped
  * default"; a clock a policy does not have (null in its defaults) cannot be switched on, since its

@@ -7,12 +7,13 @@ import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorLabel, systemActor, type Actor } from '../auth/actor.js';
 import { sendMail } from '../mail/mail.service.js';
+import { userRoles } from '../users/user.js';
 import type { CaseRow, CaseState, ParticipantRole, VulnerabilityStatus } from './case.js';
 import { OPEN_STATES } from './case.js';
 import { appendLog } from './case-log.js';
 import { computeNextActions, type CaseFacts, type NextActions } from './case-next-actions.js';
 import { checkPolicyValues, DISCLOSURE_POLICIES, effectiveValues, policyOrThrow, type DisclosureCondition, type DisclosurePolicy, type PolicyValues } from './case-policies.js';
-import { assertCanChangePolicySettings, assertCanReadCases } from './case.policy.js';
+import { assertCanChangePolicySettings, assertCanReadCases, CASE_READER_ROLES } from './case.policy.js';
 import { renderCalendar, type CalendarEvent } from './ical.js';
 
 /** The job the hourly task enqueues: reminders to case owners for actions that came due. */
@@ -276,8 +277,7 @@ export async function calendarFeed(context: AppContext, token: string | undefine
     .where('token_hash', '=', sha256(token))
     .executeTakeFirst();
   if (!row || row.revoked_at || row.disabled_at) throw refuse();
-  const roles = JSON.parse(row.roles) as string[];
-  if (!roles.some((r) => r === 'triager' || r === 'lead' || r === 'auditor')) throw refuse();
+  if (!userRoles(row).some((role) => CASE_READER_ROLES.includes(role))) throw refuse();
   await context.db.updateTable('case_calendar_tokens').set({ last_used_at: iso(context.clock.now()) }).where('id', '=', row.id).execute();
   const cases = await openCasesForCalendar(context.db, row.user_id);
   const events = await deadlineEvents(context, context.db, cases);

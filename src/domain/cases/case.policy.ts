@@ -1,5 +1,9 @@
 import { forbidden } from '../../shared/errors.js';
+import type { Role } from '../../shared/roles.js';
 import { hasRole, type Actor } from '../auth/actor.js';
+
+/** The roles that read cases (the iCalendar feed, which has no actor, checks its owner's roles against these too). */
+export const CASE_READER_ROLES: readonly Role[] = ['triager', 'lead', 'auditor'];
 
 /**
  * Who may do what with outbound cases: triagers and leads run them, auditors read them, the
@@ -8,7 +12,7 @@ import { hasRole, type Actor } from '../auth/actor.js';
  * their part of a case through a portal token (case-portal.ts).
  */
 export function canReadCases(actor: Actor): boolean {
-  return actor.kind === 'system' || hasRole(actor, 'triager', 'lead', 'auditor');
+  return actor.kind === 'system' || hasRole(actor, ...CASE_READER_ROLES);
 }
 
 export function assertCanReadCases(actor: Actor): void {

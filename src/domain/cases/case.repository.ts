@@ -52,6 +52,13 @@ export async function statusesOfCase(db: Executor, caseId: string): Promise<Part
     .execute();
 }
 
-export function statusesOfParticipant(db: Executor, participantId: string): Promise<ParticipantStatusRow[]> {
-  return db.selectFrom('case_participant_status').selectAll().where('participant_id', '=', participantId).execute();
+/** The vulnerabilities shared with a participant (those it has a status for), in the case's order. */
+export function sharedVulnerabilities(db: Executor, participantId: string): Promise<VulnerabilityRow[]> {
+  return db
+    .selectFrom('case_vulnerabilities')
+    .innerJoin('case_participant_status', 'case_participant_status.vulnerability_id', 'case_vulnerabilities.id')
+    .selectAll('case_vulnerabilities')
+    .where('case_participant_status.participant_id', '=', participantId)
+    .orderBy('case_vulnerabilities.position')
+    .execute();
 }

@@ -22,6 +22,7 @@ import {
   CASE_TRANSITIONS,
   embargoInstant,
   oneLine,
+  OPEN_STATES,
   parseJsonArray,
   presentEmbargo,
   type CaseRow,
@@ -376,6 +377,12 @@ export async function updateParticipant(context: AppContext, trx: Executor, acto
   return { ...participant, ...set };
 }
 
+/** One acknowledgement or fix time of a vendor on this case, measured from its first notice, for the vendor directory's response history. */
+async function recordVendorResponse(trx: Executor, caseId: string, vendorId: string, firstNoticeAt: string, kind: 'acknowledgement' | 'fix', at: string): Promise<void> {
+  const hours = Math.round(((Date.parse(at) - Date.parse(firstNoticeAt)) / 3_600_000) * 100) / 100;
+  await trx.insertInto('vendor_response_times').values({ id: newId(), vendor_id: vendorId, kind, case_ref: caseId, contacted_at: firstNoticeAt, responded_at: at, hours, recorded_at: at }).execute();
+}
+
 /**
  * A participant's status for one vulnerability, set by staff (from a call, a mail read elsewhere)
  * or by the participant in the portal (`via`). Only vulnerabilities shared with it have one.
@@ -414,8 +421,7 @@ export async function setParticipantStatus(
     Boolean(await trx.selectFrom('vendor_response_times').select('id').where('vendor_id', '=', participant.vendor_id).where('case_ref', '=', caseRow.id).where('kind', '=', 'fix').executeTakeFirst());
   if (status === 'fixed' && participant.role === 'vendor' && participant.first_notice_at && !(await fixRecorded())) {
     // Fix times feed the vendor directory's response history (dashboards take medians); the first fix of a case counts.
-    const hours = Math.round(((Date.parse(at) - Date.parse(participant.first_notice_at)) / 3_600_000) * 100) / 100;
-    await trx.insertInto('vendor_response_times').values({ id: newId(), vendor_id: participant.vendor_id, kind: 'fix', case_ref: caseRow.id, contacted_at: participant.first_notice_at, responded_at: at, hours, recorded_at: at }).execute();
+    await recordVendorResponse(trx, caseRow.id, participant.vendor_id, participant.first_notice_at, 'fix', at);
   }
   // A status from the vendor itself is an answer: it counts as acknowledgement.
   if (via === 'portal' && !participant.acknowledged_at) await markAcknowledged(context, trx, actor, caseRow, participant, via);
@@ -439,8 +445,7 @@ export async function markAcknowledged(context: AppContext, trx: Executor, actor
   await recordAudit(context, trx, actor, { action: 'case.acknowledged', objectType: 'case', objectId: caseRow.id, data: { participantId: participant.id, via } });
   // Acknowledgement times feed the vendor directory's response history.
   if (participant.first_notice_at && participant.role === 'vendor') {
-    const hours = Math.round(((Date.parse(at) - Date.parse(participant.first_notice_at)) / 3_600_000) * 100) / 100;
-    await trx.insertInto('vendor_response_times').values({ id: newId(), vendor_id: participant.vendor_id, kind: 'acknowledgement', case_ref: caseRow.id, contacted_at: participant.first_notice_at, responded_at: at, hours, recorded_at: at }).execute();
+    await recordVendorResponse(trx, caseRow.id, participant.vendor_id, participant.first_notice_at, 'acknowledgement', at);
   }
   if (caseRow.state === 'notifying') await changeState(context, trx, actor, caseRow, 'coordinating', 'A participant acknowledged the case');
 }
@@ -562,7 +567,7 @@ export async function listCases(context: AppContext, db: Executor, actor: Actor,
   assertCanReadCases(actor);
   const nowMs = context.clock.now().getTime();
   let query = db.selectFrom('cases');
-  if (filter.state === 'open') query = query.where('cases.state', 'in', ['draft', 'notifying', 'coordinating']);
+  if (filter.state === 'open') query = query.where('cases.state', 'in', [...OPEN_STATES]);
   else if (filter.state) query = query.where('cases.state', '=', filter.state);
   if (filter.minAgeDays !== undefined) query = query.where('cases.created_at', '<=', iso(new Date(nowMs - filter.minAgeDays * 86_400_000)));
   if (filter.maxAgeDays !== undefined) query = query.where('cases.created_at', '>=', iso(new Date(nowMs - filter.maxAgeDays * 86_400_000)));

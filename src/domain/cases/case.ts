@@ -2,12 +2,8 @@ import type { Selectable } from 'kysely';
 import { AppError, invalid } from '../../shared/errors.js';
 import { shortRef } from '../../shared/ids.js';
 import type {
-  CaseDecisionTable,
-  CaseExtensionRequestTable,
-  CaseLogTable,
   CaseParticipantStatusTable,
   CaseParticipantTable,
-  CaseStatementTable,
   CaseTable,
   CaseVulnerabilityTable,
 } from './case.table.js';
@@ -16,10 +12,6 @@ export type CaseRow = Selectable<CaseTable>;
 export type VulnerabilityRow = Selectable<CaseVulnerabilityTable>;
 export type ParticipantRow = Selectable<CaseParticipantTable>;
 export type ParticipantStatusRow = Selectable<CaseParticipantStatusTable>;
-export type StatementRow = Selectable<CaseStatementTable>;
-export type LogRow = Selectable<CaseLogTable>;
-export type ExtensionRow = Selectable<CaseExtensionRequestTable>;
-export type DecisionRow = Selectable<CaseDecisionTable>;
 
 export const CASE_STATES = ['draft', 'notifying', 'coordinating', 'disclosed', 'closed'] as const;
 export type CaseState = (typeof CASE_STATES)[number];

@@ -20,16 +20,20 @@ export interface MailTransport {
  * inside the job's lease instead of outliving it.
  */
 export function createSmtpTransport(smtpUrl: string): MailTransport {
-  // nodemailer is loaded on first send: most starts never mail, and start-up time counts.
-  let transporter: Promise<Transporter> | undefined;
-  const connect = async () => {
-    const { default: nodemailer } = await import('nodemailer');
-    return nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 });
-  };
+  const transporter = lazySmtpTransporter(smtpUrl);
   return {
     async send(message) {
-      transporter ??= connect();
-      await (await transporter).sendMail(message);
+      await (await transporter()).sendMail(message);
     },
   };
+}
+
+/**
+ * nodemailer's transporter for `smtpUrl` with those time-outs, made on first call (nodemailer is
+ * loaded then: most starts never mail, and start-up time counts). Case notices send through it too.
+ */
+export function lazySmtpTransporter(smtpUrl: string): () => Promise<Transporter> {
+  let transporter: Promise<Transporter> | undefined;
+  return () =>
+    (transporter ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 })));
 }

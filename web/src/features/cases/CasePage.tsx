@@ -12,7 +12,7 @@ import { vendorsApi } from '../vendors/api';
 import { casesApi } from './api';
 import { ContactLog } from './ContactLog';
 import { stateTone } from './CasesPage';
-import { CREDIT_KINDS, STATUSES, type CaseDetail, type Participant, type Vulnerability } from './types';
+import { CREDIT_KINDS, isOpenCase, POLICY_CHOICES, STATUSES, type CaseDetail, type Participant, type Vulnerability } from './types';
 import './cases.css';
 
 /** One case: what is due, vulnerabilities, participants and their statuses, notices, the contact log, decisions. */
@@ -381,7 +381,7 @@ function ParticipantActions({ c, p, coordinators, onChange }: { c: CaseDetail; p
   const [link, setLink] = useState<string | null>(null);
   const [coordinator, setCoordinator] = useState('');
   const [handOver, setHandOver] = useState<{ channel: { kind: string; value: string } | null; text: string } | null>(null);
-  const open = c.state === 'draft' || c.state === 'notifying' || c.state === 'coordinating';
+  const open = isOpenCase(c.state);
   return (
     <div className="participant-actions" aria-label={`Actions for ${p.vendor.name}`} role="group">
       <strong>{p.vendor.name}:</strong>{' '}
@@ -497,7 +497,7 @@ function Statements({ c, canWrite, onChange }: { c: CaseDetail; canWrite: boolea
 
 function Decision({ c, onChange }: { c: CaseDetail; onChange: () => void }) {
   const form = useSubmit();
-  if (!(c.state === 'notifying' || c.state === 'coordinating' || c.state === 'draft')) return null;
+  if (!isOpenCase(c.state)) return null;
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
@@ -597,9 +597,11 @@ function CaseSettings({ c, onChange }: { c: CaseDetail; onChange: () => void }) 
       <h2>Policy and embargo</h2>
       <FormAlert error={form.error} fields={['/policy', '/embargo/date', '/embargo/time', '/embargo/zone', '/exploitedAt']} />
       <SelectField label="Disclosure policy" name="policy" defaultValue={c.policy.key}>
-        <option value="organisation_default">Organisation default (no fixed deadline)</option>
-        <option value="deadline_90_30">90+30 deadline</option>
-        <option value="coordinator_45">45-day coordinator policy</option>
+        {POLICY_CHOICES.map((p) => (
+          <option key={p.key} value={p.key}>
+            {p.label}
+          </option>
+        ))}
       </SelectField>
       <TextField label="Embargo ends on" name="embargoDate" type="date" optional defaultValue={c.embargo?.local.slice(0, 10) ?? ''} error={form.fieldError('embargo/date')} />
       <TextField label="at (local time)" name="embargoTime" type="time" optional defaultValue={c.embargo?.local.slice(11, 16) ?? '10:00'} error={form.fieldError('embargo/time')} />

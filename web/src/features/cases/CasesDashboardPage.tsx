@@ -6,10 +6,10 @@ import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
 import { casesApi } from './api';
 import { PoliciesPanel } from './PoliciesPanel';
+import { OPEN_STATES } from './types';
 import './cases.css';
 
 const hours = (value: number | null) => (value === null ? '—' : value >= 48 ? `${(value / 24).toFixed(1)} days` : `${value.toFixed(1)} h`);
-const OPEN = ['draft', 'notifying', 'coordinating'] as const;
 
 /** Open cases by age and state; vendors' acknowledgement and fix times; month by month. */
 export function CasesDashboardPage() {
@@ -47,7 +47,7 @@ export function CasesDashboardPage() {
           <thead>
             <tr>
               <th>Age</th>
-              {OPEN.map((s) => (
+              {OPEN_STATES.map((s) => (
                 <th key={s}>{s}</th>
               ))}
               <th>Total</th>
@@ -57,7 +57,7 @@ export function CasesDashboardPage() {
             {d.open.byAge.map((b) => (
               <tr key={b.key}>
                 <th scope="row">{b.label}</th>
-                {OPEN.map((s) => (
+                {OPEN_STATES.map((s) => (
                   <td key={s}>{b.byState[s] ?? 0}</td>
                 ))}
                 <td>{b.total}</td>

@@ -7,7 +7,7 @@ import { can } from '../../lib/access';
 import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
 import { casesApi } from './api';
-import { CASE_STATES } from './types';
+import { CASE_STATES, POLICY_CHOICES } from './types';
 import './cases.css';
 
 export const stateTone = (state: string) => (state === 'disclosed' ? 'success' : state === 'closed' ? 'neutral' : state === 'draft' ? 'warning' : 'info');
@@ -150,9 +150,11 @@ function CreateCase() {
       <TextField label="Title" name="title" error={form.fieldError('title')} hint="Required unless made from a draft group" />
       <TextField label="Summary" name="summary" optional error={form.fieldError('summary')} />
       <SelectField label="Disclosure policy" name="policy" defaultValue="organisation_default">
-        <option value="organisation_default">Organisation default (no fixed deadline)</option>
-        <option value="deadline_90_30">90+30 deadline</option>
-        <option value="coordinator_45">45-day coordinator policy</option>
+        {POLICY_CHOICES.map((p) => (
+          <option key={p.key} value={p.key}>
+            {p.label}
+          </option>
+        ))}
       </SelectField>
       <TextField label="From draft group (project key)" name="projectKey" optional hint="Approved finding candidates of this project become the vulnerabilities" error={form.fieldError('projectKey')} />
       <button type="submit" className="button" disabled={form.busy}>

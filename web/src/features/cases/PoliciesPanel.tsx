@@ -2,7 +2,6 @@ import type { FormEvent } from 'react';
 import { FormAlert, useSubmit } from '../../components/forms';
 import { LoadError, Loading } from '../../components/ui';
 import { useSignedIn } from '../../app/session';
-import { api } from '../../api/client';
 import { useResource } from '../../lib/useResource';
 import { casesApi } from './api';
 import type { Policy } from './types';
@@ -44,7 +43,7 @@ function PolicyForm({ policy, editable, onChange }: { policy: Policy; editable: 
       const text = String(data.get(key) ?? '').trim();
       body[key] = text === '' ? null : Number(text);
     }
-    void form.run(() => api.patch(`/cases/policies/${encodeURIComponent(policy.key)}`, body), onChange);
+    void form.run(() => casesApi.setPolicyValues(policy.key, body), onChange);
   }
   return (
     <form ref={form.formRef} className="form policy-form" onSubmit={submit} noValidate aria-label={policy.name}>

@@ -17,6 +17,8 @@ export const casesApi = {
   openLogEntry: (caseId: string, entryId: string) => api.post<{ openedAt: string }>(`${base(caseId)}/log/${id(entryId)}/openings`),
   notices: (caseId: string, signal?: Signal) => api.get<{ items: Notice[] }>(`${base(caseId)}/notices`, undefined, { signal }),
   policies: (signal?: Signal) => api.get<{ items: Policy[]; conditions: string[] }>('/cases/policies', undefined, { signal }),
+  /** Leads: the organisation's values for one policy (null: back to the shipped default). */
+  setPolicyValues: (key: string, body: Record<string, number | null>) => api.patch(`/cases/policies/${id(key)}`, body),
   dashboard: (months: number, signal?: Signal) => api.get<Dashboard>('/cases/dashboard', { months }, { signal }),
   addVulnerability: (caseId: string, body: Record<string, unknown>) => api.post<{ id: string }>(`${base(caseId)}/vulnerabilities`, body),
   updateVulnerability: (caseId: string, vulnerabilityId: string, body: Record<string, unknown>) => api.patch<{ ok: true }>(`${base(caseId)}/vulnerabilities/${id(vulnerabilityId)}`, body),
@@ -32,11 +34,8 @@ export const casesApi = {
     api.post<{ id: string; status: string; encrypted: boolean }>(`${base(caseId)}/participants/${id(participantId)}/notices`, message ? { message } : {}),
   portalLink: (caseId: string, participantId: string, days?: number) =>
     api.post<{ id: string; token: string; url: string; expiresAt: string }>(`${base(caseId)}/participants/${id(participantId)}/portal-links`, days ? { days } : {}),
-  revokePortalLink: (caseId: string, tokenId: string) => api.delete<{ ok: true }>(`${base(caseId)}/portal-links/${id(tokenId)}`),
-  message: (caseId: string, participantId: string, text: string, mail: boolean) => api.post<{ id: string }>(`${base(caseId)}/participants/${id(participantId)}/messages`, { text, mail }),
   statement: (caseId: string, body: string, shared: boolean) => api.post<{ id: string }>(`${base(caseId)}/statements`, { body, shared }),
   shareStatement: (caseId: string, statementId: string, shared: boolean) => api.patch<{ ok: true }>(`${base(caseId)}/statements/${id(statementId)}`, { shared }),
-  note: (caseId: string, text: string) => api.post<{ id: string }>(`${base(caseId)}/notes`, { text }),
   escalate: (caseId: string, participantId: string, coordinatorId: string, message?: string) =>
     api.post<{ coordinatorParticipantId: string; noticeId: string | null; handOver: { channel: { kind: string; value: string } | null; text: string } | null }>(`${base(caseId)}/escalations`, { participantId, coordinatorId, ...(message ? { message } : {}) }),
   decide: (caseId: string, body: { condition: string; evidence: string; discloseAt?: string }) => api.post(`${base(caseId)}/decisions`, body),

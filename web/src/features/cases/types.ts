@@ -1,6 +1,15 @@
 /** Shapes of the cases API (src/server/routes/cases.routes.ts). */
 export type CaseState = 'draft' | 'notifying' | 'coordinating' | 'disclosed' | 'closed';
 export const CASE_STATES: CaseState[] = ['draft', 'notifying', 'coordinating', 'disclosed', 'closed'];
+/** States in which notices, escalations and decisions are still possible. */
+export const OPEN_STATES: readonly CaseState[] = ['draft', 'notifying', 'coordinating'];
+export const isOpenCase = (state: CaseState) => OPEN_STATES.includes(state);
+/** The disclosure policies a case can name (src/domain/cases/case-policies.ts), for pickers. */
+export const POLICY_CHOICES = [
+  { key: 'organisation_default', label: 'Organisation default (no fixed deadline)' },
+  { key: 'deadline_90_30', label: '90+30 deadline' },
+  { key: 'coordinator_45', label: '45-day coordinator policy' },
+] as const;
 export type VulnerabilityStatus = 'unknown' | 'affected' | 'not_affected' | 'fixed' | 'no_response';
 export const STATUSES: VulnerabilityStatus[] = ['unknown', 'affected', 'not_affected', 'fixed', 'no_response'];
 export const CREDIT_KINDS = ['team', 'individual', 'automated'] as const;

@@ -4,7 +4,7 @@ import { FormActions } from '../../components/FormActions';
 import { FormAlert, StatusMessage, TextField, localInvalid, useSubmit } from '../../components/forms';
 import { Chip, LoadError, Loading, Time, type Tone } from '../../components/ui';
 import { useResource } from '../../lib/useResource';
-import { CopyFor, Fingerprint } from './common';
+import { CopyFor, Fingerprint, groupFingerprint } from './common';
 import { NOTICE_SIGNING_KEY_URL, noticeSigningApi, type NoticeSigningKey, type NoticeSigningKeyStatus } from './notice-signing-api';
 
 const STATUS: Record<NoticeSigningKeyStatus, { tone: Tone; label: string }> = {
@@ -15,7 +15,7 @@ const STATUS: Record<NoticeSigningKeyStatus, { tone: Tone; label: string }> = {
 
 /** The last 16 hex digits (the key ID GnuPG prints), grouped: enough to tell keys apart in a sentence. */
 function keyId(fingerprint: string): string {
-  return fingerprint.slice(-16).replace(/(.{4})(?!$)/g, '$1 ');
+  return groupFingerprint(fingerprint.slice(-16)).join(' ');
 }
 
 /**
