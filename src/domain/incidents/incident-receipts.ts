@@ -3,6 +3,7 @@ import argon2 from 'argon2';
 import type { AppContext } from '../../context.js';
 import { AppError, invalid } from '../../shared/errors.js';
 import { addDays, addMinutes, iso } from '../../shared/time.js';
+import { verifySecret } from '../../security/password.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
 import { readIncidentSettings } from './incident-settings.js';
@@ -68,14 +69,6 @@ export function hashReceipt(receipt: Pick<Receipt, 'lookupId' | 'secret'>): Prom
   return argon2.hash(bound(receipt.lookupId, receipt.secret), RECEIPT_HASH);
 }
 
-async function verifyReceipt(hash: string, lookupId: string, secret: string): Promise<boolean> {
-  try {
-    return await argon2.verify(hash, bound(lookupId, secret));
-  } catch {
-    return false;
-  }
-}
-
 /** A hash to verify against for an unknown or expired lookup id, so timing does not tell. */
 let dummyHash: Promise<string> | undefined;
 function dummyReceiptHash(): Promise<string> {
@@ -135,14 +128,14 @@ export async function redeemReceipt(context: AppContext, text: string): Promise<
   const row = await context.db.selectFrom('incident_receipts').selectAll().where('lookup_id', '=', parsed.lookupId).executeTakeFirst();
   if (!row || new Date(row.expires_at) <= now) {
     // The same work as a real check, so timing does not tell unknown from wrong.
-    await verifyReceipt(await dummyReceiptHash(), parsed.lookupId, parsed.secret);
+    await verifySecret(await dummyReceiptHash(), bound(parsed.lookupId, parsed.secret));
     throw receiptInvalid();
   }
   if (row.locked_until && new Date(row.locked_until) > now) {
     const seconds = Math.ceil((new Date(row.locked_until).getTime() - now.getTime()) / 1000);
     throw new AppError('rate_limited', `Too many wrong receipts; this receipt is locked until ${row.locked_until}`, [], { 'retry-after': String(seconds) });
   }
-  const ok = await verifyReceipt(row.secret_hash, parsed.lookupId, parsed.secret);
+  const ok = await verifySecret(row.secret_hash, bound(parsed.lookupId, parsed.secret));
   if (!ok) {
     await recordFailure(context, row);
     throw receiptInvalid();
@@ -163,14 +156,14 @@ export async function redeemReceipt(context: AppContext, text: string): Promise<
 async function recordFailure(context: AppContext, row: IncidentReceiptRow): Promise<void> {
   const now = context.clock.now();
   await context.db.transaction().execute(async (trx) => {
-    await trx
+    // The count after this failure, as the atomic increment left it: guesses sent at once all
+    // read the row before any of them failed, and must not each count as the first.
+    const counted = await trx
       .updateTable('incident_receipts')
       .set((eb) => ({ failures: eb('failures', '+', 1) }))
       .where('lookup_id', '=', row.lookup_id)
-      .execute();
-    // The count after this failure, read back under the row lock the update took: guesses sent
-    // at once all read the row before any of them failed, and must not each count as the first.
-    const counted = await trx.selectFrom('incident_receipts').select('failures').where('lookup_id', '=', row.lookup_id).executeTakeFirst();
+      .returning('failures')
+      .executeTakeFirst();
     const failures = counted?.failures ?? row.failures + 1;
     const locked = failures >= RECEIPT_MAX_FAILURES;
     const minutes = Math.min(LOCK_MAX_MINUTES, LOCK_BASE_MINUTES * 2 ** Math.max(0, failures - RECEIPT_MAX_FAILURES));

@@ -47,14 +47,15 @@ export function looksLikeMimeEntity(text: string): boolean {
   return contentType;
 }
 
-/** Bytes as a "binary string" (one char per byte): the structure of MIME is ASCII. */
-function binaryString(bytes: Uint8Array): string {
+/** Bytes as a "binary string" (one char per byte): the structure of MIME is ASCII. Also what btoa takes. */
+export function binaryString(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return out;
 }
 
-function bytesOf(binary: string): Uint8Array<ArrayBuffer> {
+/** A "binary string" (as atob gives) as its bytes. */
+export function bytesOf(binary: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i) & 0xff;
   return bytes;

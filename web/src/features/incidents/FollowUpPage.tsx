@@ -1,17 +1,18 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import type { PrivateKey } from 'openpgp';
-import { isApiError, toApiError, type ApiError } from '../../api/client';
+import { isApiError } from '../../api/client';
 import { FormAlert, StatusMessage, TextField, localInvalid, useSubmit } from '../../components/forms';
 import { TextAreaField } from '../../components/TextAreaField';
 import { LoadError, Loading, PageHeader, Time } from '../../components/ui';
+import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
 import { incidentsApi } from './api';
 import { FilePicker, IncidentStateChip, MessageList, OwnKeyUnlock } from './parts';
 import { formatSize } from '../../lib/downloads';
 import { unlockKey } from '../../lib/openpgp';
 import { encryptTo, packFiles, packIncident, receiptPassphrase } from './sealed';
-import type { IncidentDetail, IntakeInfo } from './types';
+import type { IntakeInfo } from './types';
 import { useDecrypted } from './useDecrypted';
 
 interface Access {
@@ -81,17 +82,10 @@ function ReceiptForm({ onAccess }: { onAccess: (access: Access) => void }) {
 }
 
 function FollowUp({ access, onExpired }: { access: Access; onExpired: () => void }) {
-  const [detail, setDetail] = useState<IncidentDetail | undefined>();
-  const [error, setError] = useState<ApiError | undefined>();
+  const { data: detail, error, reload: load } = useResource((signal) => incidentsApi.followUp(access.token, signal), [access.token]);
   const [keys, setKeys] = useState<PrivateKey[]>([]);
   const [keyProblem, setKeyProblem] = useState('');
   const [notice, setNotice] = useState('');
-
-  const load = useCallback(() => {
-    setError(undefined);
-    incidentsApi.followUp(access.token).then(setDetail, (reason: unknown) => setError(toApiError(reason)));
-  }, [access.token]);
-  useEffect(load, [load]);
 
   // The reply key kept on the server is locked with the receipt: unlock it here.
   useEffect(() => {

@@ -1,6 +1,6 @@
 import type { PrivateKey } from 'openpgp';
 import { downloadBytes } from '../../lib/downloads';
-import { looksLikeMimeEntity, readMimeEntity, type MimeContent } from '../../lib/mime';
+import { binaryString, bytesOf, looksLikeMimeEntity, readMimeEntity, type MimeContent } from '../../lib/mime';
 import { loadOpenPgp } from '../../lib/openpgp';
 
 /**
@@ -43,18 +43,8 @@ export type SealedContent =
   | ({ kind: 'mime' } & MimeContent)
   | { kind: 'text'; text: string };
 
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
+const toBase64 = (bytes: Uint8Array): string => btoa(binaryString(bytes));
+const fromBase64 = (text: string): Uint8Array<ArrayBuffer> => bytesOf(atob(text));
 
 async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string | undefined> {
   // crypto.subtle exists only in secure contexts (https, localhost); the digest is optional.
