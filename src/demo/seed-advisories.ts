@@ -1,11 +1,10 @@
 import type { AppContext } from '../context.js';
-import type { UserActor } from '../domain/auth/actor.js';
 import { findBySource } from '../domain/advisories/advisory.repository.js';
 import { draftAdvisoryFromReport, parseDraft, publishAdvisory, updateDraft } from '../domain/advisories/advisory.service.js';
 import { findUserByEmail } from '../domain/users/user.repository.js';
-import { userRoles } from '../domain/users/user.js';
 import { inTransaction } from '../server/transaction.js';
 import { DEMO_PACKAGE } from './seed-case.js';
+import { asActor } from './seed-reports.js';
 
 /**
  * The demonstration advisories, published by the demo lead through the same services the web
@@ -16,7 +15,7 @@ import { DEMO_PACKAGE } from './seed-case.js';
 export async function seedDemoAdvisories(context: AppContext): Promise<{ advisories: string[] }> {
   const leadRow = await findUserByEmail(context.db, 'lead@demo.cvdesk.local');
   if (!leadRow) return { advisories: [] };
-  const lead: UserActor = { kind: 'user', userId: leadRow.id, email: leadRow.email, roles: userRoles(leadRow), via: 'session', scopes: ['read', 'write'] };
+  const lead = asActor(leadRow);
   const published: string[] = [];
 
   const report = await context.db.selectFrom('reports').select('id').where('title', 'like', 'IDOR: any user can read any invoice%').executeTakeFirst();

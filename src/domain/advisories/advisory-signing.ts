@@ -7,6 +7,7 @@ import { actorLabel, type Actor } from '../auth/actor.js';
 import { findCurrentKey } from '../keys/keys.repository.js';
 import { loadOpenPgp, unlockPrivateKey } from '../keys/openpgp.js';
 import { assertCanPublishAdvisories } from './advisory.policy.js';
+import { findSignature } from './advisory.repository.js';
 
 /**
  * Detached OpenPGP signatures of the published CSAF documents (the `.asc` files). The same model
@@ -76,14 +77,7 @@ export async function storeCsafSignatures(context: AppContext, trx: Executor, ac
 export async function csafSignature(db: Executor, advisoryId: string, revision: number): Promise<string | undefined> {
   const key = await findCurrentKey(db);
   if (!key) return undefined;
-  const row = await db
-    .selectFrom('advisory_signatures')
-    .select('signature')
-    .where('advisory_id', '=', advisoryId)
-    .where('revision', '=', revision)
-    .where('key_fingerprint', '=', key.fingerprint)
-    .executeTakeFirst();
-  return row?.signature;
+  return (await findSignature(db, advisoryId, revision, key.fingerprint))?.signature;
 }
 
 /** Published documents whose current revision the current key has not signed (a reminder for leads). */

@@ -8,7 +8,7 @@ import { osvAffected } from '../osv/osv-document.js';
 import { osvId } from './advisory-documents.js';
 import { canSeeDrafts } from './advisory.policy.js';
 import { findRevisions } from './advisory.repository.js';
-import { parseDraft, publishedContent } from './advisory.service.js';
+import { contentEquals, parseDraft, publishedContent } from './advisory.service.js';
 import { advisorySeverity, cveIds, scored, SEVERITIES, weakness, type AdvisoryContent, type AdvisoryRow, type AdvisorySeverity } from './advisory.js';
 
 /** Content as read: Markdown beside its safe HTML, scores and weakness names worked out. */
@@ -100,7 +100,7 @@ export async function presentAdvisory(context: AppContext, db: Executor, actor: 
   };
   if (staff) {
     const draft = parseDraft(row);
-    view.draft = { content: draft, html: presentContent(draft, { withConsent: true }), updatedAt: row.draft_updated_at, unpublishedChanges: !content || JSON.stringify(content) !== JSON.stringify(draft) };
+    view.draft = { content: draft, html: presentContent(draft, { withConsent: true }), updatedAt: row.draft_updated_at, unpublishedChanges: !content || !contentEquals(content, draft) };
     view.source = { kind: row.source_kind, id: row.source_id, url: row.source_url };
   }
   return view;
@@ -137,7 +137,10 @@ export const PAGE_SIZE = 50;
 export async function listAdvisories(context: AppContext, db: Executor, actor: Actor, filter: AdvisoryFilter): Promise<{ items: AdvisorySummaryView[]; total: number; page: number; pageSize: number }> {
   const state = canSeeDrafts(actor) ? (filter.state ?? 'published') : 'published';
   if (filter.severity && !SEVERITIES.includes(filter.severity as AdvisorySeverity)) throw invalid('/severity', `must be one of ${SEVERITIES.join(', ')}`);
-  let query = db.selectFrom('advisories');
+  // The current revision's content comes with each row (the CVE list), not one query per row.
+  let query = db
+    .selectFrom('advisories as a')
+    .leftJoin('advisory_revisions as r', (join) => join.onRef('r.advisory_id', '=', 'a.id').onRef('r.number', '=', 'a.revision'));
   if (state === 'published') query = query.where('revision', '>', 0);
   if (state === 'draft') query = query.where('revision', '=', 0);
   const q = filter.q?.trim().toLowerCase();
@@ -150,15 +153,15 @@ export async function listAdvisories(context: AppContext, db: Executor, actor: A
   const total = Number((await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
   const page = Math.max(1, filter.page ?? 1);
   const rows = await query
-    .selectAll()
+    .selectAll('a')
+    .select('r.content')
     .orderBy('current_release_at', 'desc')
     .orderBy('created_at', 'desc')
     .orderBy('tracking_id', 'desc')
     .limit(PAGE_SIZE)
     .offset((page - 1) * PAGE_SIZE)
     .execute();
-  const items: AdvisorySummaryView[] = [];
-  for (const row of rows) items.push(summaryOf(context, row, row.revision > 0 ? await publishedContent(db, row) : null));
+  const items = rows.map(({ content, ...row }) => summaryOf(context, row, content === null ? null : (JSON.parse(content) as AdvisoryContent)));
   return { items, total, page, pageSize: PAGE_SIZE };
 }
 

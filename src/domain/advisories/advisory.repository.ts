@@ -12,10 +12,6 @@ export function findRevisions(db: Executor, advisoryId: string): Promise<Advisor
   return db.selectFrom('advisory_revisions').selectAll().where('advisory_id', '=', advisoryId).orderBy('number').execute();
 }
 
-export function findRevision(db: Executor, advisoryId: string, number: number): Promise<AdvisoryRevisionRow | undefined> {
-  return db.selectFrom('advisory_revisions').selectAll().where('advisory_id', '=', advisoryId).where('number', '=', number).executeTakeFirst();
-}
-
 export function findSignature(db: Executor, advisoryId: string, revision: number, fingerprint: string): Promise<AdvisorySignatureRow | undefined> {
   return db
     .selectFrom('advisory_signatures')
@@ -28,9 +24,4 @@ export function findSignature(db: Executor, advisoryId: string, revision: number
 
 export function findBySource(db: Executor, kind: 'report' | 'outbound_case', sourceId: string): Promise<AdvisoryRow | undefined> {
   return db.selectFrom('advisories').selectAll().where('source_kind', '=', kind).where('source_id', '=', sourceId).executeTakeFirst();
-}
-
-/** Published advisories, newest release first. */
-export function publishedAdvisories(db: Executor): Promise<AdvisoryRow[]> {
-  return db.selectFrom('advisories').selectAll().where('revision', '>', 0).orderBy('current_release_at', 'desc').orderBy('tracking_id', 'desc').execute();
 }

@@ -18,6 +18,7 @@ import {
   ADVISORY_LIMITS,
   advisorySeverity,
   assertPublishable,
+  changeSummaryOf,
   cveIds,
   emptyContent,
   normaliseContent,
@@ -171,7 +172,7 @@ export async function updateDraft(
   return { ...row, ...set };
 }
 
-const contentEquals = (a: AdvisoryContent, b: AdvisoryContent) => JSON.stringify(a) === JSON.stringify(b);
+export const contentEquals = (a: AdvisoryContent, b: AdvisoryContent) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * Publishes the draft as the next revision: checked for completeness, rendered as CSAF and
@@ -188,10 +189,9 @@ export async function publishAdvisory(context: AppContext, trx: Executor, actor:
   const revisions = await findRevisions(trx, row.id);
   const latest = revisions[revisions.length - 1];
   if (latest && contentEquals(JSON.parse(latest.content) as AdvisoryContent, content)) throw new AppError('conflict', 'The draft is the same as the published revision: change something first');
-  const summary = (input.changeSummary ?? '').trim();
-  if (latest && !summary) throw invalid('/changeSummary', 'say what changed: it goes into the revision history');
-  if (summary.length > ADVISORY_LIMITS.changeSummary) throw invalid('/changeSummary', `must be at most ${ADVISORY_LIMITS.changeSummary} characters`);
-  if (/[\u0000-\u001f\u007f]/.test(summary)) throw invalid('/changeSummary', 'must be one line without control characters');
+  const given = changeSummaryOf(input.changeSummary);
+  if (latest && !given) throw invalid('/changeSummary', 'say what changed: it goes into the revision history');
+  const summary = given || 'Initial public release';
   const now = iso(context.clock.now());
   const initial = row.initial_release_at ?? now;
   const settings = await readSettings(context, trx);
@@ -200,13 +200,13 @@ export async function publishAdvisory(context: AppContext, trx: Executor, actor:
     content,
     publisherName: settings.organisationName,
     revisions,
-    next: { summary: summary || 'Initial public release', date: now, status: 'final' },
+    next: { summary, date: now, status: 'final' },
   });
   await assertValidCsaf(document);
   const number = revisions.length + 1;
   await trx
     .insertInto('advisory_revisions')
-    .values({ advisory_id: row.id, number, summary: summary || 'Initial public release', content: JSON.stringify(content), csaf: serialiseCsaf(document), published_at: now, published_by: actorLabel(actor) })
+    .values({ advisory_id: row.id, number, summary, content: JSON.stringify(content), csaf: serialiseCsaf(document), published_at: now, published_by: actorLabel(actor) })
     .execute();
   const set = {
     revision: number,
@@ -223,7 +223,7 @@ export async function publishAdvisory(context: AppContext, trx: Executor, actor:
     action: 'advisory.published',
     objectType: 'advisory',
     objectId: row.id,
-    data: { trackingId: row.tracking_id, revision: number, summary: summary || 'Initial public release', cves: cveIds(content) },
+    data: { trackingId: row.tracking_id, revision: number, summary, cves: cveIds(content) },
   });
   return { ...row, ...set };
 }

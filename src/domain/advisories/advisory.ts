@@ -183,6 +183,11 @@ function line(value: unknown, field: string, max: number, required = false): str
   return text;
 }
 
+/** A revision's "what changed": one line, trimmed ('' when none is given). */
+export function changeSummaryOf(value: unknown): string {
+  return line(value, '/changeSummary', ADVISORY_LIMITS.changeSummary);
+}
+
 function markdown(value: unknown, field: string, max: number): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') throw invalid(field, 'must be a string');

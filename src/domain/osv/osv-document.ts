@@ -1,4 +1,4 @@
-import { advisorySeverity, cveIds, scored, type AdvisoryContent, type VersionRange } from '../advisories/advisory.js';
+import { advisorySeverity, cveIds, scoredVectors, type AdvisoryContent, type VersionRange } from '../advisories/advisory.js';
 
 /**
  * An advisory in the OSV format (https://ossf.github.io/osv-schema/, schema 1.7): one record per
@@ -55,9 +55,9 @@ export function buildOsvRecord(content: AdvisoryContent, meta: OsvMeta): OsvReco
   const affected = osvAffected(content);
   if (affected.length === 0) return null;
   const severity: { type: string; score: string }[] = [];
+  const scores = scoredVectors(content);
   for (const version of ['3.1', '4.0'] as const) {
-    const best = content.vulnerabilities
-      .flatMap((v) => v.cvss.map((vector) => scored(vector)))
+    const best = scores
       .filter((s) => s.version === version)
       .sort((a, b) => b.score - a.score)[0];
     if (best) severity.push({ type: version === '4.0' ? 'CVSS_V4' : 'CVSS_V3', score: best.vector });

@@ -24,12 +24,12 @@ export function isOsvEcosystem(value: string): boolean {
  * The `vers:` scheme (package-url/purl-spec VERS) that writes an ecosystem's version ranges in
  * CSAF's product_version_range; ecosystems without their own scheme use `generic`.
  */
+const VERS_SCHEMES: Record<string, string> = {
+  npm: 'npm', PyPI: 'pypi', Maven: 'maven', Go: 'golang', 'crates.io': 'cargo', RubyGems: 'gem', NuGet: 'nuget',
+  Packagist: 'composer', Debian: 'deb', Ubuntu: 'deb', Alpine: 'alpine', Hex: 'hex', Pub: 'pub', Hackage: 'hackage',
+};
+
 export function versScheme(ecosystem: string | null, rangeType: 'SEMVER' | 'ECOSYSTEM'): string {
   if (rangeType === 'SEMVER') return 'semver';
-  const base = ecosystem?.split(':')[0] ?? '';
-  const schemes: Record<string, string> = {
-    npm: 'npm', PyPI: 'pypi', Maven: 'maven', Go: 'golang', 'crates.io': 'cargo', RubyGems: 'gem', NuGet: 'nuget',
-    Packagist: 'composer', Debian: 'deb', Ubuntu: 'deb', Alpine: 'alpine', Hex: 'hex', Pub: 'pub', Hackage: 'hackage',
-  };
-  return schemes[base] ?? 'generic';
+  return VERS_SCHEMES[ecosystem?.split(':')[0] ?? ''] ?? 'generic';
 }

@@ -1,12 +1,11 @@
 import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/dialect.js';
-import { AppError, invalid } from '../../shared/errors.js';
+import { AppError, forbidden, invalid } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorId, hasRole, isStaffActor, type Actor } from '../auth/actor.js';
 import { rendered, type Rendered } from '../markdown/render-markdown.js';
-import { forbidden } from '../../shared/errors.js';
 
 /**
  * /security: the organisation's coordinated vulnerability disclosure policy, the front door to

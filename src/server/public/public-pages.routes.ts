@@ -3,15 +3,16 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { ANONYMOUS } from '../../domain/auth/actor.js';
 import { advisoryFacets, listAdvisories, presentContent, type ContentView } from '../../domain/advisories/advisory-view.js';
-import { publishedContent } from '../../domain/advisories/advisory.service.js';
+import { getAdvisory, publishedContent } from '../../domain/advisories/advisory.service.js';
 import { findAdvisory, findRevisions } from '../../domain/advisories/advisory.repository.js';
-import { SEVERITIES, type AdvisoryRow } from '../../domain/advisories/advisory.js';
+import { SEVERITIES } from '../../domain/advisories/advisory.js';
 import { advisoryPagePath, csafDocumentPath } from '../../domain/csaf/csaf-document.js';
+import { rendered } from '../../domain/markdown/render-markdown.js';
 import { osvAffected } from '../../domain/osv/osv-document.js';
 import { policyPage } from '../../domain/policy-page/policy-page.js';
 import { listVisiblePrograms } from '../../domain/programs/program.service.js';
 import { readSettings } from '../../domain/settings/settings.service.js';
-import { invalid, notFound } from '../../shared/errors.js';
+import { invalid } from '../../shared/errors.js';
 import { errors } from '../schemas.js';
 import { html, page, PUBLIC_CSS, PUBLIC_CSS_PATH, trusted, xmlText, type SafeHtml } from './html.js';
 
@@ -136,7 +137,7 @@ ${pages > 1 ? html`<p class="pager">${result.page > 1 ? html`<a href="${query(re
     const entries = [];
     for (const item of items) {
       const row = (await findAdvisory(context.db, item.id))!;
-      const content = presentContent(await publishedContent(context.db, row));
+      const summary = rendered((await publishedContent(context.db, row)).summary);
       entries.push(`<entry>
 <id>${xmlText(`${base}${advisoryPagePath(item.id)}`)}</id>
 <title>${xmlText(`${item.id}: ${item.title}`)}</title>
@@ -146,8 +147,8 @@ ${pages > 1 ? html`<p class="pager">${result.page > 1 ? html`<a href="${query(re
 <updated>${xmlText(item.currentReleaseAt)}</updated>
 <category term="${xmlText(item.severity)}" label="severity"/>
 ${item.cves.map((cve) => `<category term="${xmlText(cve)}" label="CVE"/>`).join('')}
-<summary type="text">${xmlText(content.summary.markdown.slice(0, 1000))}</summary>
-<content type="html">${xmlText(content.summary.html)}</content>
+<summary type="text">${xmlText(summary.markdown.slice(0, 1000))}</summary>
+<content type="html">${xmlText(summary.html)}</content>
 </entry>`);
     }
     const updated = items[0]?.currentReleaseAt ?? new Date(0).toISOString();
@@ -166,9 +167,8 @@ ${entries.join('\n')}
   });
 
   app.get('/advisories/:id', { schema: { tags: ['public'], summary: 'One published advisory (HTML, no JavaScript)', security: [], params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 200: HtmlPage, ...errors(404) } } }, async (request, reply) => {
-    const row: AdvisoryRow | undefined = await findAdvisory(context.db, (request.params as { id: string }).id);
     // Drafts do not exist for the public.
-    if (!row || row.revision === 0) throw notFound('Advisory');
+    const row = await getAdvisory(context.db, ANONYMOUS, (request.params as { id: string }).id);
     const [content, revisions, org] = await Promise.all([publishedContent(context.db, row), findRevisions(context.db, row.id), organisation()]);
     const view = presentContent(content);
     const csaf = csafDocumentPath(row.tracking_id, row.initial_release_at!);

@@ -91,6 +91,4 @@ export const advisoriesApi = {
   sign: (passphrase: string) => api.post<{ signed: string[] }>('/advisories/sign', { passphrase }),
   policyPage: (signal?: Signal) => api.get<{ items: PolicySection[] }>('/policy-page', undefined, { signal }),
   savePolicySection: (section: string, body: string) => request<PolicySection>('PUT', `/policy-page/${section}`, { body: { body } }),
-  policyHistory: (section: string, signal?: Signal) =>
-    api.get<{ items: { version: number; body: string; createdAt: string; createdBy: string | null }[] }>(`/policy-page/${section}/history`, undefined, { signal }),
 };
