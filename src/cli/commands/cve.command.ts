@@ -4,10 +4,10 @@ import type { CveIdInfo } from '../../cve-services/api-types.js';
 import type { CveServicesClient } from '../../cve-services/client.js';
 import { environmentOf } from '../../cve-services/credentials.js';
 import { parseCveId, parseCveIdState, parseCveYear, type CveIdState } from '../../cve-services/cve-id.js';
-import { clientFor, findCredentials } from '../../domain/cve-ids/cve-services-connection.js';
+import { clientFor, credentialsFromConfig, requireCredentials } from '../../domain/cve-ids/cve-services-connection.js';
+import { isObject } from '../../domain/cve-records/json-value.js';
 import { kindOf, validateCveRecord, type RecordValidation } from '../../domain/cve-records/record-validator.js';
 import { createContext } from '../../context.js';
-import { AppError } from '../../shared/errors.js';
 import { CliFailure } from '../failure.js';
 import { configFrom, print, type CliIO, type GlobalOptions } from '../io.js';
 
@@ -20,17 +20,11 @@ import { configFrom, print, type CliIO, type GlobalOptions } from '../io.js';
 /** The credentials from the environment, else from the database (only opened when needed). */
 async function withClient<T>(options: GlobalOptions, work: (client: CveServicesClient) => Promise<T>): Promise<T> {
   const config = configFrom(options);
-  if (config.cveApiUrl && config.cveOrg && config.cveUser && config.cveApiKey) {
-    const client = clientFor(config, { url: config.cveApiUrl, org: config.cveOrg, user: config.cveUser, apiKey: config.cveApiKey, source: 'environment' });
-    return work(client);
-  }
+  const fromEnvironment = credentialsFromConfig(config);
+  if (fromEnvironment) return work(clientFor(config, fromEnvironment));
   const context = await createContext(config);
   try {
-    const credentials = await findCredentials(context, context.db);
-    if (!credentials) {
-      throw new AppError('cve_services_not_configured', 'CVE Services is not configured: set CVE_API_URL, CVE_ORG, CVE_USER and CVE_API_KEY (or CVE_API_KEY_FILE), or enter them in the settings');
-    }
-    return await work(clientFor(context.config, credentials));
+    return await work(clientFor(context.config, await requireCredentials(context, context.db)));
   } finally {
     await context.close();
   }
@@ -58,10 +52,9 @@ function describeProblems(validation: RecordValidation): string {
 
 /** The CNA container in what a file holds: a bare container, `{ "cnaContainer": … }` or a whole record. */
 function containerOf(input: unknown): Record<string, unknown> {
-  const object = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-  if (!object(input)) throw new CliFailure('the file must hold a JSON object: a CNA container or a CVE record');
-  if (object(input.cnaContainer)) return input.cnaContainer;
-  if (object(input.containers) && object(input.containers.cna)) return input.containers.cna;
+  if (!isObject(input)) throw new CliFailure('the file must hold a JSON object: a CNA container or a CVE record');
+  if (isObject(input.cnaContainer)) return input.cnaContainer;
+  if (isObject(input.containers) && isObject(input.containers.cna)) return input.containers.cna;
   return input;
 }
 
@@ -70,7 +63,7 @@ function containerOf(input: unknown): Record<string, unknown> {
  * users' files leave it out: a bare container without it is checked as the service will store it.
  */
 function withServerMetadata(input: unknown): unknown {
-  if (typeof input !== 'object' || input === null || Array.isArray(input) || kindOf(input) !== 'cna-container' || 'providerMetadata' in input) return input;
+  if (!isObject(input) || kindOf(input) !== 'cna-container' || 'providerMetadata' in input) return input;
   return { ...input, providerMetadata: { orgId: SERVER_SET_ORG_ID } };
 }
 

@@ -32,7 +32,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-function text(value: unknown, field: string, max: number, options: { multiline?: boolean; empty?: boolean } = {}): string {
+/** A trimmed string of at most `max` characters, without control characters (line breaks and tabs only if `multiline`). */
+export function text(value: unknown, field: string, max: number, options: { multiline?: boolean; empty?: boolean } = {}): string {
   if (typeof value !== 'string') throw invalid(field, 'must be a string');
   const trimmed = value.trim();
   if (!trimmed && !options.empty) throw invalid(field, 'must not be empty');

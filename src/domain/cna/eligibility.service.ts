@@ -10,7 +10,7 @@ import { actorLabel, type Actor } from '../auth/actor.js';
 import { assignCveId } from '../cve-ids/cve-id-pool.js';
 import type { CnaTag } from '../cve-records/cve-record-schema.js';
 import type { VulnerabilityFacts } from '../cve-records/cve-record.js';
-import { presentCveRecord, resolveRecord, updateCveRecordDraft, type CveRecordView } from '../cve-records/cve-record.service.js';
+import { assertCveIdFree, presentCveRecord, resolveRecord, updateCveRecordDraft, type CveRecordView } from '../cve-records/cve-record.service.js';
 import { findCveRecord, updateCveRecord, type CveRecordRow } from '../cve-records/cve-record.repository.js';
 import { assertCanActAsCna, assertCanReadCnaWork } from './cna.policy.js';
 import { readCnaProfile } from './cna-profile.service.js';
@@ -120,15 +120,8 @@ export async function assignIdToRecord(context: AppContext, trx: Executor, actor
   if (decision.outcome !== 'assign') throw new AppError('not_eligible', `the eligibility decision is ${decision.outcome.replace(/_/g, ' ')}: no ID is assigned`, [{ field: '/eligibility', message: decision.outcome }]);
   const subject = record.subject_kind && record.subject_id ? { kind: record.subject_kind, ref: record.subject_id } : { kind: 'text', ref: `CVE record ${record.id}` };
   const assigned = await assignCveId(context, trx, actor, { ...(input.cveId !== undefined ? { cveId: input.cveId } : {}), subject });
-  const taken = await trx.selectFrom('cve_records').select('id').where('cve_id', '=', assigned.cveId).executeTakeFirst();
-  if (taken) throw new AppError('conflict', `${assigned.cveId} already has a record in cvdesk`, [{ field: '/cveId', message: 'already has a record' }]);
+  await assertCveIdFree(trx, assigned.cveId, '/cveId');
   await updateCveRecord(trx, record.id, { cve_id: assigned.cveId, updated_at: iso(context.clock.now()) });
   await recordAudit(context, trx, actor, { action: 'cve_record.id_assigned', objectType: 'cve_record', objectId: record.id, data: { cveId: assigned.cveId } });
   return presentCveRecord((await findCveRecord(trx, record.id))!, context.clock.now());
-}
-
-/** The latest decision for a record view (null when none). */
-export async function currentEligibility(db: Executor, recordId: string): Promise<EligibilityDecisionView | null> {
-  const row = await latestDecision(db, recordId);
-  return row ? present(row) : null;
 }

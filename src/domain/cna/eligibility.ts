@@ -1,3 +1,4 @@
+import { isCveId } from '../../cve-services/cve-id.js';
 import { invalid } from '../../shared/errors.js';
 import { CNA_TAGS, type CnaTag } from '../cve-records/cve-record-schema.js';
 import type { CnaProfile } from './cna-profile.js';
@@ -49,7 +50,6 @@ export interface EligibilityVerdict {
 
 /** The CVE Program's form for requests no other CNA covers (the Program's root / secretariat). */
 export const CVE_PROGRAM_FORM = 'https://cveform.mitre.org/';
-const CVE_ID = /^CVE-\d{4}-\d{4,19}$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function oneOf<T extends string>(value: unknown, options: readonly T[], field: string): T {
@@ -87,7 +87,7 @@ export function parseAnswers(input: unknown, profile: Pick<CnaProfile, 'exclusio
   };
   if (answers.scope === 'other-cna' && !answers.otherCna) throw invalid('/answers/otherCna', 'name the CNA that covers the product');
   if (!answers.independentlyFixable && !answers.sharesIdWith) throw invalid('/answers/sharesIdWith', 'name the CVE ID (or flaw) this one is fixed with');
-  if (answers.existingCve && !CVE_ID.test(answers.existingCve)) throw invalid('/answers/existingCve', 'must be a CVE ID (CVE-YYYY-NNNN)');
+  if (answers.existingCve && !isCveId(answers.existingCve)) throw invalid('/answers/existingCve', 'must be a CVE ID (CVE-YYYY-NNNN)');
   if (answers.exclusion && !profile.exclusions.some((e) => e.id === answers.exclusion)) throw invalid('/answers/exclusion', `is not one of the policy's exclusions`);
   const tags = raw.tags ?? [];
   if (!Array.isArray(tags) || tags.length > CNA_TAGS.length) throw invalid('/answers/tags', `must be a list of ${CNA_TAGS.join(', ')}`);

@@ -10,11 +10,9 @@ import { NATURES, SCOPES } from '../../domain/cna/eligibility.js';
 import { assertCanActAsCna, assertCanChangeCnaProfile } from '../../domain/cna/cna.policy.js';
 import { CNA_TAGS } from '../../domain/cve-records/cve-record-schema.js';
 import { html, page, trusted } from '../public/html.js';
-import { RecordView } from './cve-records.routes.js';
+import { Key, RecordView } from './cve-records.routes.js';
 import { errors, Nullable, Rendered, Timestamp } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
-
-const Key = Type.Object({ id: Type.String({ minLength: 1, maxLength: 40, description: "The record's id (UUID) or its CVE ID" }) });
 
 const Exclusion = Type.Object(
   {
@@ -166,7 +164,7 @@ function policyHtml(policy: CnaPolicy): string {
 <p class="updated">${policy.updatedAt ? `Last updated ${policy.updatedAt.slice(0, 10)}` : 'Not yet configured'}</p>
 <section class="policy" id="scope"><h2>What is in scope</h2>
 ${trusted(policy.scope.statement.html)}
-${policy.scope.products.length ? html`<ul>${policy.scope.products.map((p) => html`<li>${p}</li>`)}</ul>` : html`<p>No products are listed yet.</p>`}
+${policy.scope.products.length ? list(policy.scope.products) : html`<p>No products are listed yet.</p>`}
 <p>${policy.scope.thirdPartyCovered ? 'Third-party software our team finds vulnerabilities in is covered too, when no other CNA covers it.' : 'Third-party software is not covered: ask the CNA of its vendor.'}</p>
 </section>
 <section class="policy" id="not-in-scope"><h2>What is not in scope, and why</h2>
