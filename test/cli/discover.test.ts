@@ -1,31 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/main.js';
-import { createTestEnvironment, DIALECTS, type TestEnvironment } from '../helpers/databases.js';
+import { useCliEnvironment } from '../helpers/cli.js';
+import { DIALECTS } from '../helpers/databases.js';
 import { inAMonth, site } from '../domain/discovery/discovery.support.js';
 import { startServer, type TestServer } from './securitytxt.support.js';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
 describe.each(DIALECTS)('cvdesk discover on %s', (engine) => {
-  let environment: TestEnvironment;
+  const { cli } = useCliEnvironment(engine);
   let server: TestServer;
-  const saved = { ...process.env };
-
-  async function cli(args: string[]): Promise<Run> {
-    let out = '';
-    let err = '';
-    const io: CliIO = { out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (err += t.endsWith('\n') ? t : `${t}\n`), readStdin: async () => '' };
-    const code = await runCli([...args, '--data', environment.dataDir], io);
-    return { code, out, err };
-  }
 
   beforeAll(async () => {
-    environment = await createTestEnvironment(engine);
     const routes = site({
       '/.well-known/security.txt': `Contact: mailto:security@vendor.example\nContact: https://hackerone.com/vendor\nExpires: ${inAMonth()}\n`,
       '/npm/@acme/widget/latest': JSON.stringify({ repository: 'github:acme/widget', bugs: 'https://github.com/acme/widget/issues' }),
@@ -35,20 +18,16 @@ describe.each(DIALECTS)('cvdesk discover on %s', (engine) => {
       '/npm/evil/latest': JSON.stringify({ bugs: { email: '\u001b]0;owned\u0007sec@evil.example', url: '\u001b[2Jnot a url' }, maintainers: [{ email: 'nobody \u001b[31m' }] }),
     });
     server = await startServer(routes);
+    // The harness restores the environment afterwards.
     Object.assign(process.env, {
-      LOG_LEVEL: 'silent',
-      RUN_JOBS: 'false',
       CVDESK_DISCOVERY_MAIL_CHECK: 'off',
       CVDESK_DISCOVERY_NPM_URL: `${server.origin}/npm`,
       CVDESK_DISCOVERY_GITHUB_RAW_URL: `${server.origin}/raw`,
       CVDESK_DISCOVERY_GITHUB_URL: `${server.origin}/gh`,
-      ...(environment.config.databaseUrl ? { DATABASE_URL: environment.config.databaseUrl, DATABASE_SCHEMA: environment.config.databaseSchema! } : {}),
     });
   });
   afterAll(async () => {
-    process.env = saved;
     await server?.close();
-    await environment?.destroy();
   });
 
   it('prints {target, channels: [{kind, value, evidence: {url, fetched_at}}], warnings} with --json', async () => {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { discoverNow, recordDiscoveryRun } from '../../domain/discovery/discovery.service.js';
-import { inTransaction } from '../../server/transaction.js';
+import { discoverNow } from '../../domain/discovery/discovery.service.js';
 import type { Channel, DiscoveryResult } from '../../domain/discovery/discovery.js';
 import { CliFailure } from '../failure.js';
 import { operator, print, printable, withContext, type CliIO, type GlobalOptions } from '../io.js';
@@ -33,12 +32,7 @@ export function registerDiscoverCommand(program: Command, io: CliIO): void {
     .option('--json', 'print JSON: {target, vendor, channels: [{kind, value, source, status, evidence: {url, fetched_at, …}}], rejected, recommended, warnings, timed_out}')
     .option('--data <dir>', 'data folder')
     .action(async (target: string, options: GlobalOptions) => {
-      const actor = operator();
-      const result = await withContext(options, async (context) => {
-        const found = await discoverNow(context, actor, target);
-        await inTransaction(context, (trx) => recordDiscoveryRun(context, trx, actor, found));
-        return found;
-      });
+      const result = await withContext(options, (context) => discoverNow(context, operator(), target));
       print(io, options, result, () => summary(result));
       // Coordinators are always there to fall back on; scripts want to know whether the vendor itself can be reached.
       if (!result.channels.some((c) => c.source !== 'coordinator')) throw new CliFailure('', 1);

@@ -3,7 +3,7 @@ import { countryOfDomain } from '../vendors/coordinators.js';
 import { CHANNEL_SOURCES, type Channel, type ChannelKind, type DiscoveryDeps, type DiscoveryResult } from './discovery.js';
 import { DiscoveryRun } from './discovery-run.js';
 import { parseTarget, type DiscoveryTarget } from './discovery-target.js';
-import { publicRepositoryUrl, recogniseRepository, type ForgeRepository } from './known-sources.js';
+import { publicRepositoryUrl, recogniseRepository } from './known-sources.js';
 import { discoverRepository } from './repository-source.js';
 import { discoverPackage } from './registry-source.js';
 import { discoverSecurityTxt } from './securitytxt-source.js';
@@ -21,10 +21,6 @@ function hostAndParents(host: string): string[] {
   return out.length ? out : [host];
 }
 
-function repositoryKey(repository: ForgeRepository): string {
-  return `${repository.forge}:${repository.owner}/${repository.repo}`.toLowerCase();
-}
-
 async function fromDirectory(run: DiscoveryRun, target: DiscoveryTarget): Promise<{ authorities: string[] }> {
   const { directory, sources } = run.deps;
   const authorities: string[] = [];
@@ -33,7 +29,7 @@ async function fromDirectory(run: DiscoveryRun, target: DiscoveryTarget): Promis
     authorities.push(target.authority);
     hosts.push(...hostAndParents(target.host));
   }
-  if (target.kind === 'repository') run.repositories.set(repositoryKey(target.repository), target.repository);
+  if (target.kind === 'repository') run.addRepository(target.repository);
   const vendor = await directory.findVendor({
     hosts,
     repositories: target.kind === 'repository' ? [publicRepositoryUrl(target.repository), target.url] : [],
@@ -67,7 +63,7 @@ async function fromDirectory(run: DiscoveryRun, target: DiscoveryTarget): Promis
   for (const repoUrl of vendor.repositories) {
     try {
       const repository = recogniseRepository(new URL(repoUrl), sources);
-      if (repository) run.repositories.set(repositoryKey(repository), repository);
+      if (repository) run.addRepository(repository);
       else run.warn(`the vendor's repository ${repoUrl} is on a forge cvdesk does not know`);
     } catch {
       // stored URLs are normalised; nothing to do

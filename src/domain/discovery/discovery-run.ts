@@ -81,6 +81,11 @@ export class DiscoveryRun {
     if (flags.every((f) => f === 'expired') && channel.status !== 'bounced' && channel.status !== 'not_live' && candidate.source !== 'coordinator') this.checks.push(this.checkLiveness(channel));
   }
 
+  /** Queues a repository to look at, once per forge, owner and name. */
+  addRepository(repository: ForgeRepository): void {
+    this.repositories.set(`${repository.forge}:${repository.owner}/${repository.repo}`.toLowerCase(), repository);
+  }
+
   /** Waits for every liveness check started so far. */
   async settle(): Promise<void> {
     while (this.checks.length > 0) await Promise.all(this.checks.splice(0));

@@ -6,10 +6,10 @@ import { newId } from '../../shared/ids.js';
 import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorId, actorLabel, systemActor, type Actor } from '../auth/actor.js';
-import { addContact } from '../vendors/vendor.service.js';
-import { assertCanManageVendors, assertCanReadVendors } from '../vendors/vendor.policy.js';
+import { addContact, getVendor, vendorForChange } from '../vendors/vendor.service.js';
+import { assertCanManageVendors } from '../vendors/vendor.policy.js';
 import { coordinatorRows, findVendorById, vendorIdByPackage, vendorIdByRepository, vendorIdsByDomain, vendorParts } from '../vendors/vendor.repository.js';
-import { packageKey } from '../vendors/purl.js';
+import { packageKey, purlOfPackage } from '../vendors/purl.js';
 import type { ContactKind, Evidence, VendorRow } from '../vendors/vendor.js';
 import { discover } from './discover.js';
 import { DiscoveryNet, Semaphore } from './discovery-fetcher.js';
@@ -98,26 +98,28 @@ export function discoveryDeps(context: AppContext, db: Executor = context.db, ow
   };
 }
 
-/** Discovery for any target, answered now (API and CLI). Triagers and leads: it makes requests on the organisation's behalf. Writes nothing. */
+/**
+ * Discovery for any target, answered now (API and CLI). Triagers and leads: it makes requests on the
+ * organisation's behalf. Writes only its audit event: who asked about what, and what came of it.
+ */
 export async function discoverNow(context: AppContext, actor: Actor, target: string): Promise<DiscoveryResult> {
   assertCanManageVendors(actor);
-  return discover(target, discoveryDeps(context, context.db, actorId(actor) ?? actorLabel(actor)));
-}
-
-/** The audit event of a discovery answered now: who asked about what, and what came of it. */
-export async function recordDiscoveryRun(context: AppContext, trx: Executor, actor: Actor, result: DiscoveryResult): Promise<void> {
-  await recordAudit(context, trx, actor, {
-    action: 'discovery.run',
-    objectType: 'discovery',
-    objectId: result.vendor?.id ?? null,
-    data: { target: result.target, channels: result.channels.length, rejected: result.rejected.length, timedOut: result.timed_out },
-  });
+  const result = await discover(target, discoveryDeps(context, context.db, actorId(actor) ?? actorLabel(actor)));
+  await context.db.transaction().execute((trx) =>
+    recordAudit(context, trx, actor, {
+      action: 'discovery.run',
+      objectType: 'discovery',
+      objectId: result.vendor?.id ?? null,
+      data: { target: result.target, channels: result.channels.length, rejected: result.rejected.length, timedOut: result.timed_out },
+    }),
+  );
+  return result;
 }
 
 /** What a vendor's discovery starts from when none is given: a domain, else a repository, else a package. */
 async function defaultTarget(db: Executor, vendorId: string): Promise<string> {
   const parts = await vendorParts(db, vendorId);
-  const target = parts.domains[0] ?? parts.repositories[0] ?? (parts.packages[0] ? `pkg:${parts.packages[0].ecosystem}/${parts.packages[0].name.split('/').map(encodeURIComponent).join('/')}` : undefined);
+  const target = parts.domains[0] ?? parts.repositories[0] ?? (parts.packages[0] ? purlOfPackage(parts.packages[0].ecosystem, parts.packages[0].name) : undefined);
   if (!target || target.endsWith('/*')) throw invalid('/target', 'the vendor has no domain, repository or package to discover from: give a target');
   return target;
 }
@@ -138,8 +140,7 @@ function presentDiscovery(row: { id: string; vendor_id: string | null; target: s
 
 /** Queues discovery for a vendor (the job stores its result with the vendor). */
 export async function requestVendorDiscovery(context: AppContext, trx: Executor, actor: Actor, vendorId: string, target?: string): Promise<DiscoveryView> {
-  assertCanManageVendors(actor);
-  if (!(await findVendorById(trx, vendorId))) throw notFound('Vendor');
+  await vendorForChange(trx, actor, vendorId);
   const chosen = target?.trim() || (await defaultTarget(trx, vendorId));
   // Checked now, so a bad target is a 400 and not a failed job.
   parseTarget(chosen, context.config.discovery.sources);
@@ -189,8 +190,7 @@ export async function runVendorDiscoveryJob(context: AppContext, payload: { disc
 }
 
 export async function listVendorDiscoveries(db: Executor, actor: Actor, vendorId: string): Promise<DiscoveryView[]> {
-  assertCanReadVendors(actor);
-  if (!(await findVendorById(db, vendorId))) throw notFound('Vendor');
+  await getVendor(db, actor, vendorId);
   const rows = await db.selectFrom('vendor_discoveries').selectAll().where('vendor_id', '=', vendorId).orderBy('requested_at', 'desc').orderBy('id').limit(20).execute();
   return rows.map(presentDiscovery);
 }

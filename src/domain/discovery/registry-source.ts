@@ -4,13 +4,13 @@ import { fetchWithEvidence } from './discovery-fetcher.js';
 import type { DiscoveryRun } from './discovery-run.js';
 import type { Evidence } from '../vendors/vendor.js';
 import { recogniseRepository, registryDocumentUrl } from './known-sources.js';
+import { EMAIL } from './repository-source.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 1000) : undefined);
-const ADDRESS = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}/g;
 /** The address in a registry's e-mail field, whatever else the (package author's) text holds. */
-const addressIn = (value: unknown) => text(value)?.match(ADDRESS)?.[0];
+const addressIn = (value: unknown) => text(value)?.match(EMAIL)?.[0];
 
 /** What a registry document says about where to report and where the code lives. */
 interface PackageFacts {
@@ -34,7 +34,7 @@ function npmFacts(doc: Json): PackageFacts {
       const address = addressIn(person.email);
       if (address) facts.emails.push({ address, field: 'maintainers' });
     }
-    else if (typeof person === 'string') for (const address of person.match(ADDRESS) ?? []) facts.emails.push({ address, field: 'author' });
+    else if (typeof person === 'string') for (const address of person.match(EMAIL) ?? []) facts.emails.push({ address, field: 'author' });
   }
   const repository = doc.repository;
   const repoUrl = typeof repository === 'string' ? repository : isObject(repository) ? text(repository.url) : undefined;
@@ -45,15 +45,15 @@ function npmFacts(doc: Json): PackageFacts {
 function pypiFacts(doc: Json): PackageFacts {
   const facts: PackageFacts = { emails: [], pages: [], repositories: [] };
   const info = isObject(doc.info) ? doc.info : {};
-  for (const field of ['maintainer_email', 'author_email']) for (const address of text(info[field])?.match(ADDRESS) ?? []) facts.emails.push({ address, field: `info.${field}` });
+  for (const field of ['maintainer_email', 'author_email']) for (const address of text(info[field])?.match(EMAIL) ?? []) facts.emails.push({ address, field: `info.${field}` });
   const urls = isObject(info.project_urls) ? info.project_urls : {};
   for (const [label, value] of Object.entries(urls).slice(0, 30)) {
     const url = text(value);
     if (!url) continue;
     // The label is the package author's text: it goes into evidence, so only printable characters of it.
     const field = `project_urls.${label.replace(/[^\x20-\x7e]/g, '?').slice(0, 60)}`;
-    if (/security|vulnerab|disclos/i.test(label)) facts.pages.push({ url, field });
-    else if (/issue|bug|tracker/i.test(label)) facts.pages.push({ url, field });
+    // A security page or the bug tracker (a public tracker is flagged when it is added).
+    if (/security|vulnerab|disclos|issue|bug|tracker/i.test(label)) facts.pages.push({ url, field });
     else if (/source|repo|code|github|gitlab/i.test(label)) facts.repositories.push(url);
   }
   if (text(info.home_page)) facts.repositories.push(text(info.home_page)!);
@@ -122,6 +122,6 @@ export async function discoverPackage(run: DiscoveryRun, purl: PackageUrl): Prom
       continue;
     }
     const repository = recogniseRepository(repoUrl, sources);
-    if (repository) run.repositories.set(`${repository.forge}:${repository.owner}/${repository.repo}`.toLowerCase(), repository);
+    if (repository) run.addRepository(repository);
   }
 }

@@ -6,7 +6,8 @@ export const isPrivateReportingPath = (path: string) => /^\/[^/]+\/[^/]+\/securi
 
 /** Phrases with which a SECURITY.md sends reporters to GitHub's private vulnerability reporting. */
 const PRIVATE_REPORTING_PHRASE = /private(ly)?\s+(vulnerability\s+)?report(ing)?|report\s+a\s+vulnerability[^\n]{0,80}(security\s+tab|advisor)|security\/advisories\/new|github\s+security\s+advisor/i;
-const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}/g;
+/** A mail address anywhere in a text (a file's line, a registry field). */
+export const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}/g;
 const LINK = /\bhttps?:\/\/[^\s<>()"'`\]]+/g;
 /** A link counts as a reporting channel only on a line that speaks of reporting. */
 const REPORTING_LINE = /report|vulnerab|disclos|contact|submit|form|advisor|bounty|issue/i;

@@ -33,11 +33,9 @@ export function parsePurl(text: string, field = '/purl'): PackageUrl {
   if (segments.some((s) => s === '.' || s === '..')) throw invalid(field, 'a namespace or name must not be "." or ".."');
   let name = segments.pop()!;
   let namespace: string | null = segments.length > 0 ? segments.join('/') : null;
-  if (['npm', 'pypi', 'github', 'bitbucket', 'gitlab', 'cargo', 'hex', 'composer', 'golang', 'deb', 'apk', 'alpm'].includes(type)) {
-    if (type !== 'golang' && type !== 'cargo') {
-      name = name.toLowerCase();
-      namespace = namespace?.toLowerCase() ?? null;
-    }
+  if (['npm', 'pypi', 'github', 'bitbucket', 'gitlab', 'hex', 'composer', 'deb', 'apk', 'alpm'].includes(type)) {
+    name = name.toLowerCase();
+    namespace = namespace?.toLowerCase() ?? null;
   }
   if (type === 'pypi') name = name.replace(/[_.]+/g, '-');
   const version = match[3] ? decode(match[3], field) : null;
@@ -47,6 +45,11 @@ export function parsePurl(text: string, field = '/purl'): PackageUrl {
 /** The directory's key for a package: namespace and name joined by "/", e.g. `@acme/widget` for npm. */
 export function packageKey(purl: PackageUrl): { ecosystem: string; name: string } {
   return { ecosystem: purl.type, name: purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name };
+}
+
+/** A directory entry as a package URL: `npm`, `@acme/widget` → `pkg:npm/%40acme/widget` (`@acme/*` → `pkg:npm/%40acme/*`). */
+export function purlOfPackage(ecosystem: string, name: string): string {
+  return `pkg:${ecosystem}/${name.split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /** `pkg:npm/%40acme/widget` → `@acme/widget`: the name a registry knows the package by. */

@@ -6,7 +6,7 @@ import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
 import { rendered, type Rendered } from '../markdown/render-markdown.js';
-import { packageKey, parsePurl } from './purl.js';
+import { packageKey, parsePurl, purlOfPackage } from './purl.js';
 import { parseVendorKey } from './vendor-keys.js';
 import { assertCanManageVendors, assertCanReadVendors } from './vendor.policy.js';
 import { findContact, findVendorById, responseTimes, searchVendors, vendorIdByPackage, vendorIdByRepository, vendorIdsByDomain, vendorParts, type VendorSearch } from './vendor.repository.js';
@@ -154,10 +154,9 @@ async function insertContact(context: AppContext, trx: Executor, vendorId: strin
   const value = normaliseContactValue(input.kind, input.value, `${field}/value`);
   const note = input.note?.trim() ?? '';
   if (note.length > LIMITS.contactNote) throw invalid(`${field}/note`, `at most ${LIMITS.contactNote} characters`);
-  const existing = await trx.selectFrom('vendor_contacts').select(['id', 'position']).where('vendor_id', '=', vendorId).execute();
+  const existing = await trx.selectFrom('vendor_contacts').select(['kind', 'value', 'position']).where('vendor_id', '=', vendorId).execute();
   if (existing.length >= LIMITS.contacts) throw invalid(field, `a vendor has at most ${LIMITS.contacts} contacts`);
-  const duplicate = await trx.selectFrom('vendor_contacts').select('id').where('vendor_id', '=', vendorId).where('kind', '=', input.kind).where('value', '=', value).executeTakeFirst();
-  if (duplicate) throw new AppError('conflict', `The vendor has this ${input.kind} contact already`, [{ field: `${field}/value`, message: 'already listed' }]);
+  if (existing.some((c) => c.kind === input.kind && c.value === value)) throw new AppError('conflict', `The vendor has this ${input.kind} contact already`, [{ field: `${field}/value`, message: 'already listed' }]);
   const now = iso(context.clock.now());
   const row: VendorContactRow = {
     id: newId(),
@@ -205,7 +204,8 @@ export async function getVendor(db: Executor, actor: Actor, id: string): Promise
   return vendor;
 }
 
-async function vendorForChange(trx: Executor, actor: Actor, id: string): Promise<VendorRow> {
+/** The vendor, for changing it (triagers, leads); 404 when there is none. */
+export async function vendorForChange(trx: Executor, actor: Actor, id: string): Promise<VendorRow> {
   assertCanManageVendors(actor);
   const vendor = await findVendorById(trx, id);
   if (!vendor) throw notFound('Vendor');
@@ -357,10 +357,6 @@ export function presentContact(row: VendorContactRow, preferredId: string | null
   };
 }
 
-function packagePurl(ecosystem: string, name: string): string {
-  return `pkg:${ecosystem}/${name.split('/').map((part) => (part === '*' ? part : encodeURIComponent(part))).join('/')}`;
-}
-
 export async function presentVendor(db: Executor, vendor: VendorRow): Promise<VendorView> {
   const [parts, times] = await Promise.all([vendorParts(db, vendor.id), responseTimes(db, vendor.id)]);
   const stats = (kind: ResponseKind): ResponseStats => {
@@ -375,7 +371,7 @@ export async function presentVendor(db: Executor, vendor: VendorRow): Promise<Ve
     notes: rendered(vendor.notes),
     domains: parts.domains,
     repositories: parts.repositories,
-    packages: parts.packages.map((p) => ({ ...p, purl: packagePurl(p.ecosystem, p.name) })),
+    packages: parts.packages.map((p) => ({ ...p, purl: purlOfPackage(p.ecosystem, p.name) })),
     contacts: parts.contacts.map((c) => presentContact(c, vendor.preferred_contact_id)),
     preferredContactId: vendor.preferred_contact_id,
     keys: parts.keys.map((k) => ({ id: k.id, fingerprint: k.fingerprint, userIds: JSON.parse(k.user_ids) as string[], expiresAt: k.expires_at, armored: k.armored, createdAt: k.created_at })),

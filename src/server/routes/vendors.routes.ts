@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
-import { adoptDiscoveredChannel, discoverNow, listVendorDiscoveries, recordDiscoveryRun, requestVendorDiscovery } from '../../domain/discovery/discovery.service.js';
+import { adoptDiscoveredChannel, discoverNow, listVendorDiscoveries, requestVendorDiscovery } from '../../domain/discovery/discovery.service.js';
 import { CONTACT_KINDS, CONTACT_STATUSES, LIMITS, RESPONSE_KINDS, VENDOR_KINDS } from '../../domain/vendors/vendor.js';
 import {
   addContact,
@@ -313,11 +313,6 @@ export async function vendorsRoutes(fastify: FastifyInstance, context: AppContex
       },
       config: perAccountLimit(30),
     },
-    async (request) => {
-      const actor = requireUser(request);
-      const result = await discoverNow(context, actor, request.body.target);
-      await inTransaction(context, (trx) => recordDiscoveryRun(context, trx, actor, result));
-      return result;
-    },
+    async (request) => discoverNow(context, requireUser(request), request.body.target),
   );
 }

@@ -13,6 +13,7 @@ import { toApiError, type ApiError } from '../../api/client';
 import { vendorsApi } from './api';
 import { DiscoveryResultView, StatusChip } from './ChannelsTable';
 import { CONTACT_KINDS, type Vendor } from './types';
+import { lines } from './VendorsPage';
 import './vendors.css';
 
 const hours = (value: number | null) => (value === null ? '—' : value < 48 ? `${value.toFixed(1)} h` : `${(value / 24).toFixed(1)} days`);
@@ -238,7 +239,6 @@ export function VendorPage() {
 }
 
 const joined = (values: string[]) => values.join(', ');
-const split = (text: string) => text.split(/[\n,]+/).map((s) => s.trim()).filter(Boolean);
 
 /** Name, country, notes, and the domain, repository and package lists (a list given replaces the old one). */
 function EditVendor({ vendor, onSaved }: { vendor: Vendor; onSaved: (vendor: Vendor) => void }) {
@@ -253,9 +253,9 @@ function EditVendor({ vendor, onSaved }: { vendor: Vendor; onSaved: (vendor: Ven
           name: String(data.get('name') ?? ''),
           country: country || null,
           notes: String(data.get('notes') ?? ''),
-          domains: split(String(data.get('domains') ?? '')),
-          repositories: split(String(data.get('repositories') ?? '')),
-          packages: split(String(data.get('packages') ?? '')),
+          domains: lines(String(data.get('domains') ?? '')),
+          repositories: lines(String(data.get('repositories') ?? '')),
+          packages: lines(String(data.get('packages') ?? '')),
         }),
       onSaved,
     );

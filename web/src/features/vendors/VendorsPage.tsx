@@ -11,7 +11,8 @@ import { DiscoveryResultView, StatusChip } from './ChannelsTable';
 import type { DiscoveryResult } from './types';
 import './vendors.css';
 
-const lines = (text: string) => text.split(/[\n,]+/).map((s) => s.trim()).filter(Boolean);
+/** A comma- or line-separated list, as typed into a field. */
+export const lines = (text: string) => text.split(/[\n,]+/).map((s) => s.trim()).filter(Boolean);
 
 /** The vendor directory: search, add a vendor, and discover the channels of any target. */
 export function VendorsPage() {
