@@ -9,7 +9,7 @@ export type Engine = 'sqlite' | 'postgres';
 export type Executor = Kysely<Database> | Transaction<Database>;
 
 /** Lock names used with `lockForUpdate`; each maps to a stable advisory-lock number on PostgreSQL. */
-const LOCKS = { audit_chain: 1_001, report_intake: 1_002 } as const;
+const LOCKS = { audit_chain: 1_001, report_intake: 1_002, incident_alarms: 1_003 } as const;
 
 /**
  * Serialises writers of one logical resource inside a transaction.

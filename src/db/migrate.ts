@@ -19,6 +19,7 @@ import * as cases from './migrations/20261128_0600_cases.js';
 import * as findingSources from './migrations/20261128_0710_finding_sources.js';
 import * as noticeSigningKeys from './migrations/20261128_0740_notice_signing_keys.js';
 import * as reportIntake from './migrations/20261128_0750_report_intake.js';
+import * as incidentAlarmDue from './migrations/20261128_0800_incident_alarm_due.js';
 
 /** Every migration, in order. Listed statically so the compiled server needs no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261128_0710_finding_sources': findingSources,
   '20261128_0740_notice_signing_keys': noticeSigningKeys,
   '20261128_0750_report_intake': reportIntake,
+  '20261128_0800_incident_alarm_due': incidentAlarmDue,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -8,7 +8,7 @@ import { KEYS_DAILY_CHECK_JOB } from '../domain/keys/key-warnings.service.js';
 import { keysDailyCheckJob } from './tasks/keys-daily-check.js';
 import { REPORTS_HOURLY_JOB, runReportsHourly } from '../domain/reports/report-housekeeping.js';
 import { INCIDENT_ALARM_JOB, INCIDENTS_HOURLY_JOB } from '../domain/incidents/incident.js';
-import { runIncidentAlarm, type AlarmPayload } from '../domain/incidents/incident-alarms.js';
+import { runDueAlarms } from '../domain/incidents/incident-alarms.js';
 import { runIncidentsHourly } from '../domain/incidents/incident-retention.js';
 import { runVendorDiscoveryJob, VENDOR_DISCOVERY_JOB } from '../domain/discovery/discovery.service.js';
 import { CVE_IDS_REJECT_JOB, CVE_IDS_RESERVE_JOB, CVE_IDS_SYNC_JOB } from '../domain/cve-ids/cve-ids.js';
@@ -34,8 +34,8 @@ export function buildJobHandlers(context: AppContext): JobHandlers {
     [REPORTS_HOURLY_JOB]: async () => {
       await runReportsHourly(context);
     },
-    [INCIDENT_ALARM_JOB]: async (payload: AlarmPayload) => {
-      await runIncidentAlarm(context, payload.incidentId);
+    [INCIDENT_ALARM_JOB]: async () => {
+      await runDueAlarms(context);
     },
     [INCIDENTS_HOURLY_JOB]: async () => {
       await runIncidentsHourly(context);

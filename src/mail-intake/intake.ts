@@ -6,6 +6,7 @@ import { systemActor, type UserActor } from '../domain/auth/actor.js';
 import { cleanFilename, detectMediaType } from '../domain/attachments/attachment-types.js';
 import { inspectEncryptedMessage, organisationRecipients } from '../domain/incidents/incident-openpgp.js';
 import { readIncidentSettings } from '../domain/incidents/incident-settings.js';
+import { raiseDueAlarms } from '../domain/incidents/incident-alarms.js';
 import { prepareIncident, storeIncident } from '../domain/incidents/incident.service.js';
 import { withStoredCiphertexts } from '../domain/incidents/incident-store.js';
 import { findCaseReplyToken, receiveCaseReply, UnknownCaseAddress } from '../domain/cases/case-mail-replies.js';
@@ -217,7 +218,7 @@ async function sealedIncident(context: AppContext, parts: ParsedParts, sender: s
     // Stored as checked (armour headers and anything the decoder skipped are not kept).
     extra.push({ bytes: inspected.bytes, size: inspected.size });
   }
-  return withStoredCiphertexts(context, [prepared.ciphertext, ...extra.map((part) => part.bytes)], ([storageKey, ...extraKeys]) => context.db.transaction().execute(async (trx) => {
+  const outcome = await withStoredCiphertexts(context, [prepared.ciphertext, ...extra.map((part) => part.bytes)], ([storageKey, ...extraKeys]) => context.db.transaction().execute(async (trx) => {
     const stored = await storeIncident(context, trx, INTAKE, { ...prepared, storageKey });
     const now = iso(context.clock.now());
     for (const [index, part] of extra.entries()) {
@@ -235,6 +236,8 @@ async function sealedIncident(context: AppContext, parts: ParsedParts, sender: s
     });
     return { kind: 'incident' as const, id: stored.row.id, duplicate: false };
   }));
+  await raiseDueAlarms(context);
+  return outcome;
 }
 
 async function openReport(context: AppContext, mail: Parsed, sender: string | null, messageHash: string): Promise<IntakeOutcome> {

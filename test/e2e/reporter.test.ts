@@ -106,6 +106,8 @@ describe('reporter', () => {
     const secret = (await page.locator('.secret code').innerText()).replace(/\s+/g, '');
     await page.getByLabel('6-digit code from the app').fill(currentCode(secret));
     await page.getByRole('button', { name: 'Turn on two-factor' }).click();
+    // allInnerTexts does not wait: wait for the codes panel before reading it.
+    await pwExpect(page.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
     const codes = await page.locator('.recovery-codes code').allInnerTexts();
     expect(codes.length).toBeGreaterThan(0);
     await page.getByLabel('I have saved them somewhere safe').check();

@@ -4,7 +4,10 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDueAlarms } from '../../src/domain/incidents/incident-alarms.js';
+import { runDueAlarms, startAlarmWatch } from '../../src/domain/incidents/incident-alarms.js';
+import { prepareIncident, storeIncident } from '../../src/domain/incidents/incident.service.js';
+import { storeCiphertext } from '../../src/domain/incidents/incident-store.js';
+import { ANONYMOUS } from '../../src/domain/auth/actor.js';
 import { runIncidentsHourly } from '../../src/domain/incidents/incident-retention.js';
 import type { ProgramRow } from '../../src/domain/programs/program.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
@@ -285,6 +288,71 @@ describe.each(DIALECTS)('sealed incidents on %s', (engine) => {
     expect(reset.json().alarmRecipients).toContain(lead.row.email);
     const audit = await t.context.db.selectFrom('audit_events').select('data').where('action', '=', 'incident.settings_changed').execute();
     expect(audit.length).toBeGreaterThanOrEqual(2);
+  });
+
+  /** Stores `n` incidents in one transaction without raising their alarm (a burst, or a crash before the round). */
+  const storeQuietly = async (n: number): Promise<string[]> => {
+    const message = await encryptTo(orgKey, 'burst');
+    const ids: string[] = [];
+    await t.context.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < n; i++) {
+        const prepared = await prepareIncident(t.context, trx, ANONYMOUS, { message, acceptUnconditional: true, contact: { method: 'none' } });
+        const storageKey = await storeCiphertext(t.context, prepared.ciphertext);
+        ids.push((await storeIncident(t.context, trx, ANONYMOUS, { ...prepared, storageKey })).row.id);
+      }
+    });
+    return ids;
+  };
+  const silence = (ids: string[]) => t.context.db.updateTable('incidents').set({ state: 'closed', next_alarm_at: null }).where('id', 'in', ids).execute();
+
+  it('alarms a burst in one round: one mail per on-call address naming each incident, one webhook event each; a flood lists 50 and counts the rest', async () => {
+    // Earlier tests' incidents stop ringing, so that the rounds below hold only this test's.
+    await t.context.db.updateTable('incidents').set({ next_alarm_at: null }).execute();
+    hooks = [];
+    const ids = await storeQuietly(3);
+    expect(await runDueAlarms(t.context)).toBe(3);
+    await t.context.jobs.drain();
+    const naming = async () => (await mailTo(lead.row.email)).filter((m) => ids.some((id) => m.text.includes(id)));
+    const [first, ...others] = await naming();
+    expect(others).toHaveLength(0);
+    expect(first!.subject).toBe('[cvdesk] ALERT: 3 encrypted incident reports waiting — please acknowledge');
+    for (const id of ids) expect(first!.text).toContain(`http://localhost:8080/incidents/${id}`);
+    expect(first!.text).not.toContain('BEGIN PGP');
+    for (const id of ids) {
+      const events = hooks.filter((h) => h.body.includes(id)).map((h) => JSON.parse(h.body).data);
+      expect(events).toEqual([expect.objectContaining({ alarm: 1, acknowledged: false, incident: expect.objectContaining({ id }) })]);
+    }
+
+    clock.advance(15 * MINUTE);
+    expect(await runDueAlarms(t.context)).toBe(3);
+    const mails = await naming();
+    expect(mails).toHaveLength(2);
+    expect(mails[1]!.text.match(/\(reminder 2\)/g)).toHaveLength(3);
+    for (const id of ids) expect(await auditOf(id, 'incident.alarm_repeated')).toHaveLength(1);
+    await silence(ids);
+
+    const flood = await storeQuietly(55);
+    expect(await runDueAlarms(t.context)).toBe(55);
+    const [floodMail, ...more] = (await mailTo(lead.row.email)).filter((m) => flood.some((id) => m.text.includes(id)));
+    expect(more).toHaveLength(0);
+    expect(floodMail!.subject).toContain('ALERT: 55 encrypted incident reports waiting');
+    expect(flood.filter((id) => floodMail!.text.includes(id))).toHaveLength(50);
+    expect(floodMail!.text).toContain('…and 5 more: http://localhost:8080/incidents');
+    const counted = await t.context.db.selectFrom('incidents').select('alarm_count').where('id', 'in', flood).execute();
+    expect(counted.map((row) => row.alarm_count)).toEqual(flood.map(() => 1));
+    await silence(flood);
+  });
+
+  it('an incident whose round never ran (the process died after commit) is alarmed by the alarm watch', async () => {
+    await runDueAlarms(t.context);
+    const [id] = await storeQuietly(1);
+    expect(await mailTo(lead.row.email).then((mails) => mails.filter((m) => m.text.includes(id!)))).toHaveLength(0);
+    const watch = startAlarmWatch(t.context, MINUTE);
+    await watch.stop();
+    const mails = (await mailTo(lead.row.email)).filter((m) => m.text.includes(id!));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toBe('[cvdesk] ALERT: encrypted incident report received — please acknowledge');
+    await silence([id!]);
   });
 
   it("replies encrypted to the reporter's key; the reporter is told a reply waits, without its content", async () => {

@@ -1,115 +1,174 @@
 import type { AppContext } from '../../context.js';
-import type { Executor } from '../../db/dialect.js';
+import { lockForUpdate } from '../../db/dialect.js';
+import { coalescedPer } from '../../shared/coalesced-runs.js';
 import { addMinutes, iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { systemActor } from '../auth/actor.js';
 import { sendMail } from '../mail/mail.service.js';
-import { emitWebhookEvent } from '../webhooks/webhook.service.js';
+import { emitWebhookEvents } from '../webhooks/webhook.service.js';
 import { alarmRecipients, readIncidentSettings, type IncidentSettings } from './incident-settings.js';
-import { INCIDENT_ALARM_JOB, incidentUrl, type IncidentRow, type ProgramRef } from './incident.js';
+import { programRefs } from './incident-programs.js';
+import { incidentUrl, type IncidentRow, type ProgramRef } from './incident.js';
 
 /**
- * Raising the alarm. A new incident alerts the on-call addresses (incident settings; every
- * active lead by default) by mail and emits the webhook event `incident.received`, at once (in
- * the submission's transaction, as outbox jobs), and again every `alarmRepeatMinutes` until a
- * triager or lead acknowledges it. Neither carries anything the reporter wrote: only that an
- * incident arrived, when, for which programme, and where to read it.
+ * Raising the alarm. A new incident alerts the on-call addresses (incident settings; every active
+ * lead by default) by mail and emits the webhook event `incident.received` at once, and again every
+ * `alarmRepeatMinutes` until a triager or lead acknowledges it. Neither carries anything the
+ * reporter wrote: only that an incident arrived, when, for which programme, and where to read it.
  *
- * The schedule lives in the incident (`next_alarm_at`); an `incidents.alarm` job is queued for
- * that time, and the hourly task picks up any alarm whose job was lost. Claiming an alarm is a
- * conditional update on `next_alarm_at`, so a job and the hourly sweep never both send it.
+ * The incident row is its own alarm queue: it is stored due (`next_alarm_at` = its arrival), and
+ * whoever stored it calls `raiseDueAlarms` after commit and before answering. An alarm round takes
+ * every due incident at once, in one transaction: one mail per on-call address listing them all,
+ * one webhook event per incident, and each incident due again `alarmRepeatMinutes` later. So a
+ * burst of incidents — or a flood meant to bury the on-call mailbox — makes one mail per round,
+ * not one per incident. Repeats, and any round a crash cut short, are picked up by the alarm watch
+ * (every minute in each process that runs jobs) and by the hourly task. Rounds hold a lock, so two
+ * processes never alarm the same incident twice.
  */
 
-/** A job that runs up to this early (clock skew between processes and the database) still counts. */
+/** An incident due within this much is alarmed in the current round (repeats travel together). */
 const EARLY_TOLERANCE_MS = 60_000;
+/** Most incidents one round takes (and so one mail lists, in part). */
+const ROUND = 500;
+/** Most incidents one mail names; the rest are counted, with the link to the list. */
+const LISTED = 50;
+/** How often each process running jobs looks for due alarms. */
+export const ALARM_WATCH_MS = 60_000;
 
-export interface AlarmPayload {
-  incidentId: string;
+interface Alarm {
+  incident: IncidentRow;
+  program: ProgramRef | null;
+  /** 1 for the first alarm, then counting up. */
+  number: number;
 }
 
-function alarmText(context: AppContext, incident: IncidentRow, program: ProgramRef | null, alarm: number, settings: IncidentSettings): { subject: string; text: string } {
+function describe(context: AppContext, { incident, program, number }: Alarm): string {
   const where = program ? ` for the programme ${program.name}` : '';
+  const reminder = number > 1 ? ` (reminder ${number})` : '';
+  return `received ${incident.received_at}${where}${incident.source === 'mail' ? ' by mail' : ''}${reminder}:\n  ${incidentUrl(context.config.publicUrl, incident.id)}`;
+}
+
+/** The alarm mail: no content, only arrivals and links. One incident reads as before; several are listed. */
+function alarmMail(context: AppContext, alarms: readonly Alarm[], settings: IncidentSettings): { subject: string; text: string } {
+  const repeat = `Until someone acknowledges ${alarms.length === 1 ? 'it' : 'each'}, this alert is repeated every ${settings.alarmRepeatMinutes} minutes.\n`;
+  if (alarms.length === 1) {
+    const [{ incident, program, number }] = alarms as [Alarm];
+    const where = program ? ` for the programme ${program.name}` : '';
+    return {
+      subject: `[cvdesk] ALERT: encrypted incident report received${number > 1 ? ` (reminder ${number})` : ''} — please acknowledge`,
+      text:
+        `An encrypted incident report arrived at ${incident.received_at}${where}${incident.source === 'mail' ? ' by mail' : ''}.\n\n` +
+        `Its content is sealed: it is not in this message. Read it, and acknowledge it to stop these alerts, in cvdesk:\n\n` +
+        `  ${incidentUrl(context.config.publicUrl, incident.id)}\n\n` +
+        repeat,
+    };
+  }
+  const listed = alarms.slice(0, LISTED).map((alarm) => `- ${describe(context, alarm)}`);
+  const more = alarms.length > LISTED ? `\n…and ${alarms.length - LISTED} more: ${context.config.publicUrl}/incidents\n` : '';
   return {
-    subject: `[cvdesk] ALERT: encrypted incident report received${alarm > 1 ? ` (reminder ${alarm})` : ''} — please acknowledge`,
+    subject: `[cvdesk] ALERT: ${alarms.length} encrypted incident reports waiting — please acknowledge`,
     text:
-      `An encrypted incident report arrived at ${incident.received_at}${where}${incident.source === 'mail' ? ' by mail' : ''}.\n\n` +
-      `Its content is sealed: it is not in this message. Read it, and acknowledge it to stop these alerts, in cvdesk:\n\n` +
-      `  ${incidentUrl(context.config.publicUrl, incident.id)}\n\n` +
-      `Until someone acknowledges it, this alert is repeated every ${settings.alarmRepeatMinutes} minutes.\n`,
+      `${alarms.length} encrypted incident reports are waiting to be acknowledged.\n\n` +
+      `Their content is sealed: it is not in this message. Read them, and acknowledge each to stop these alerts, in cvdesk:\n\n` +
+      `${listed.join('\n')}\n${more}\n` +
+      repeat,
   };
 }
 
-async function programRef(db: Executor, programId: string | null): Promise<ProgramRef | null> {
-  if (!programId) return null;
-  const row = await db.selectFrom('programs').select(['id', 'slug', 'name']).where('id', '=', programId).executeTakeFirst();
-  return row ?? null;
-}
-
-/**
- * Sends alarm number `incident.alarm_count + 1` and schedules the next, in `trx`. The caller has
- * claimed it (or just made the incident). Returns the columns it changed.
- */
-export async function raiseAlarm(context: AppContext, trx: Executor, incident: IncidentRow, settings: IncidentSettings): Promise<Pick<IncidentRow, 'alarm_count' | 'last_alarm_at' | 'next_alarm_at'>> {
-  const now = context.clock.now();
-  const alarm = incident.alarm_count + 1;
-  const program = await programRef(trx, incident.program_id);
-  const { subject, text } = alarmText(context, incident, program, alarm, settings);
-  for (const to of await alarmRecipients(trx, settings)) await sendMail(context, trx, { to, subject, text });
-  await emitWebhookEvent(context, trx, 'incident.received', {
-    incident: {
-      id: incident.id,
-      receivedAt: incident.received_at,
-      source: incident.source,
-      program: program ? { id: program.id, slug: program.slug } : null,
-      url: incidentUrl(context.config.publicUrl, incident.id),
-    },
-    alarm,
-    acknowledged: false,
-  });
-  const next = addMinutes(now, settings.alarmRepeatMinutes);
-  const changes = { alarm_count: alarm, last_alarm_at: iso(now), next_alarm_at: iso(next) };
-  await trx.updateTable('incidents').set(changes).where('id', '=', incident.id).execute();
-  await context.jobs.enqueue(trx, INCIDENT_ALARM_JOB, { incidentId: incident.id } satisfies AlarmPayload, { runAt: next });
-  return changes;
-}
-
-/**
- * Job `incidents.alarm`: the next alarm of one incident, if it is still unacknowledged and due.
- * Returns whether an alarm was sent.
- */
-export async function runIncidentAlarm(context: AppContext, incidentId: string): Promise<boolean> {
+/** One round: every incident due now (up to ROUND), alarmed together. Returns how many were taken. */
+async function alarmRound(context: AppContext): Promise<number> {
   return context.db.transaction().execute(async (trx) => {
-    const incident = await trx.selectFrom('incidents').selectAll().where('id', '=', incidentId).executeTakeFirst();
-    if (!incident || incident.state !== 'new' || !incident.next_alarm_at) return false;
+    await lockForUpdate(trx, context.engine, 'incident_alarms');
     const now = context.clock.now();
-    if (new Date(incident.next_alarm_at).getTime() > now.getTime() + EARLY_TOLERANCE_MS) return false;
-    // Claim this alarm: whoever else looks at the same time finds next_alarm_at changed.
-    const claimed = await trx
-      .updateTable('incidents')
-      .set({ next_alarm_at: null })
-      .where('id', '=', incident.id)
-      .where('next_alarm_at', '=', incident.next_alarm_at)
-      .where('state', '=', 'new')
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) return false;
+    // Through incidents_alarm_due alone (a condition on state would lead SQLite to the state index
+    // and every waiting incident): only new incidents have a next alarm.
+    const taken = await trx
+      .selectFrom('incidents')
+      .selectAll()
+      .where('next_alarm_at', '<=', iso(new Date(now.getTime() + EARLY_TOLERANCE_MS)))
+      .orderBy('next_alarm_at')
+      .orderBy('id')
+      .limit(ROUND)
+      .execute();
+    if (taken.length === 0) return 0;
+    const due = taken.filter((incident) => incident.state === 'new');
+    const stale = taken.filter((incident) => incident.state !== 'new').map((incident) => incident.id);
+    if (stale.length > 0) await trx.updateTable('incidents').set({ next_alarm_at: null }).where('id', 'in', stale).execute();
+    if (due.length === 0) return taken.length;
     const settings = await readIncidentSettings(trx);
-    const changes = await raiseAlarm(context, trx, incident, settings);
-    await recordAudit(context, trx, systemActor('cvdesk'), { action: 'incident.alarm_repeated', objectType: 'incident', objectId: incident.id, data: { alarm: changes.alarm_count } });
-    return true;
+    const programs = await programRefs(trx, due.map((incident) => incident.program_id));
+    const alarms: Alarm[] = due.map((incident) => ({ incident, program: incident.program_id ? (programs.get(incident.program_id) ?? null) : null, number: incident.alarm_count + 1 }));
+
+    const next = iso(addMinutes(now, settings.alarmRepeatMinutes));
+    await trx
+      .updateTable('incidents')
+      .set((eb) => ({ alarm_count: eb('alarm_count', '+', 1), last_alarm_at: iso(now), next_alarm_at: next }))
+      .where('id', 'in', due.map((incident) => incident.id))
+      .execute();
+    const mail = alarmMail(context, alarms, settings);
+    for (const to of await alarmRecipients(trx, settings)) await sendMail(context, trx, { to, ...mail });
+    await emitWebhookEvents(
+      context,
+      trx,
+      'incident.received',
+      alarms.map(({ incident, program, number }) => ({
+        incident: {
+          id: incident.id,
+          receivedAt: incident.received_at,
+          source: incident.source,
+          program: program ? { id: program.id, slug: program.slug } : null,
+          url: incidentUrl(context.config.publicUrl, incident.id),
+        },
+        alarm: number,
+        acknowledged: false,
+      })),
+    );
+    for (const alarm of alarms.filter((a) => a.number > 1)) {
+      await recordAudit(context, trx, systemActor('cvdesk'), { action: 'incident.alarm_repeated', objectType: 'incident', objectId: alarm.incident.id, data: { alarm: alarm.number } });
+    }
+    return taken.length;
   });
 }
 
-/** Every alarm that is due (a lost job's too); returns how many were sent. */
+/** Every alarm that is due now, round after round; returns how many incidents were alarmed. */
 export async function runDueAlarms(context: AppContext): Promise<number> {
-  const due = await context.db
-    .selectFrom('incidents')
-    .select('id')
-    .where('state', '=', 'new')
-    .where('next_alarm_at', '<=', iso(new Date(context.clock.now().getTime() + EARLY_TOLERANCE_MS)))
-    .orderBy('next_alarm_at')
-    .limit(500)
-    .execute();
-  let sent = 0;
-  for (const { id } of due) if (await runIncidentAlarm(context, id)) sent += 1;
-  return sent;
+  let total = 0;
+  for (let taken = ROUND; taken === ROUND; total += taken) taken = await alarmRound(context);
+  return total;
+}
+
+/**
+ * Raises every due alarm; concurrent callers (a burst of submissions) share one round. Call it
+ * after committing new incidents, before answering. Never rejects: an alarm that could not be
+ * raised stays due, and the alarm watch tries again.
+ */
+export const raiseDueAlarms: (context: AppContext) => Promise<void> = coalescedPer(
+  (context) => context.db,
+  async (context) => {
+    await runDueAlarms(context);
+  },
+);
+
+export interface AlarmWatch {
+  stop(): Promise<void>;
+}
+
+/** Looks for due alarms now and every ALARM_WATCH_MS (in processes that run jobs). */
+export function startAlarmWatch(context: AppContext, intervalMs = ALARM_WATCH_MS): AlarmWatch {
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  const tick = () => {
+    if (stopped || running) return;
+    running = raiseDueAlarms(context).finally(() => (running = undefined));
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -14,7 +14,8 @@ import { getVisibleProgram } from '../programs/program.service.js';
 import { submitReport, type NewReport } from '../reports/report.service.js';
 import { findUserById } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.js';
-import { raiseAlarm } from './incident-alarms.js';
+import { raiseDueAlarms } from './incident-alarms.js';
+import { programRefs } from './incident-programs.js';
 import {
   inspectEncryptedMessage,
   keyIdsOfKey,
@@ -47,7 +48,6 @@ import {
   type IncidentMessageRow,
   type IncidentRow,
   type IncidentView,
-  type ProgramRef,
 } from './incident.js';
 
 /**
@@ -157,7 +157,7 @@ export async function prepareIncident(context: AppContext, db: Executor, actor: 
   };
 }
 
-/** Writes a prepared incident with its first message, receipt, audit event and first alarm. */
+/** Writes a prepared incident with its first message, receipt and audit event, due for its first alarm (raiseDueAlarms after commit). */
 export async function storeIncident(context: AppContext, trx: Executor, actor: Actor, prepared: PreparedIncident): Promise<StoredIncident> {
   if (!prepared.storageKey) throw new Error('store the ciphertext (withStoredCiphertexts) before the transaction');
   const now = iso(context.clock.now());
@@ -181,7 +181,8 @@ export async function storeIncident(context: AppContext, trx: Executor, actor: A
     acknowledged_by: null,
     alarm_count: 0,
     last_alarm_at: null,
-    next_alarm_at: null,
+    // Due at once: raiseDueAlarms, after commit, sends the first alarm (incident-alarms.ts).
+    next_alarm_at: now,
     closed_at: null,
     closed_by: null,
     unsealed_at: null,
@@ -228,22 +229,16 @@ export async function storeIncident(context: AppContext, trx: Executor, actor: A
       programPolicyVersion: row.program_policy_version,
     },
   });
-  const alarm = await raiseAlarm(context, trx, row, prepared.settings);
-  return { row: { ...row, ...alarm }, receipt: receipt?.text ?? null, receiptExpiresAt };
+  return { row, receipt: receipt?.text ?? null, receiptExpiresAt };
 }
 
 export async function submitIncident(context: AppContext, actor: Actor, input: NewIncident): Promise<StoredIncident> {
   const prepared = await prepareIncident(context, context.db, actor, input);
-  return withStoredCiphertexts(context, [prepared.ciphertext], ([storageKey]) =>
+  const stored = await withStoredCiphertexts(context, [prepared.ciphertext], ([storageKey]) =>
     inGroupCommit(context.db, context.engine, (trx) => storeIncident(context, trx, actor, { ...prepared, storageKey })),
   );
-}
-
-async function programRefs(db: Executor, ids: (string | null)[]): Promise<Map<string, ProgramRef>> {
-  const unique = [...new Set(ids.filter((id): id is string => id !== null))];
-  if (unique.length === 0) return new Map();
-  const rows = await db.selectFrom('programs').select(['id', 'slug', 'name']).where('id', 'in', unique).execute();
-  return new Map(rows.map((row) => [row.id, row]));
+  await raiseDueAlarms(context);
+  return stored;
 }
 
 async function messageCounts(db: Executor, ids: string[]): Promise<Map<string, number>> {

@@ -11,6 +11,7 @@ export type IncidentReceiptRow = Selectable<IncidentReceiptTable>;
 export const CONTACT_METHODS = ['none', 'email', 'receipt'] as const satisfies readonly ContactMethod[];
 export const INCIDENT_STATES = ['new', 'acknowledged', 'closed'] as const satisfies readonly IncidentState[];
 
+/** No longer enqueued (alarm rounds, incident-alarms.ts); the name still runs a round for jobs queued before. */
 export const INCIDENT_ALARM_JOB = 'incidents.alarm';
 export const INCIDENTS_HOURLY_JOB = 'incidents.hourly';
 

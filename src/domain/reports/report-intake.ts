@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { lockForUpdate, type Executor } from '../../db/dialect.js';
-import type { Database } from '../../db/schema.js';
+import { coalescedPer } from '../../shared/coalesced-runs.js';
 import { notifyStaffOfEach } from '../notifications/notification.service.js';
 import { emitWebhookEvents, reportWebhookData } from '../webhooks/webhook.service.js';
 import { INDEXED_REPORTS, addTermStats } from './report.repository.js';
@@ -151,57 +150,18 @@ async function processBatch(context: AppContext): Promise<number> {
   return taken.length;
 }
 
-/** Per database: one drain at a time, and who is waiting for which round. */
-class IntakeDrain {
-  private requested = 0;
-  private finished = 0;
-  private running: Promise<void> | null = null;
-  private waiters: { round: number; resolve: () => void }[] = [];
-
-  constructor(private readonly context: AppContext) {}
-
-  /** Resolves once every report queued before the call has been processed (or has failed and been kept for later). */
-  request(): Promise<void> {
-    const round = ++this.requested;
-    const done = new Promise<void>((resolve) => this.waiters.push({ round, resolve }));
-    // Let the other requests of this burst commit first, so that one round carries them all.
-    this.running ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.loop());
-    return done;
-  }
-
-  private async loop(): Promise<void> {
-    while (this.finished < this.requested) {
-      const round = this.requested;
-      try {
-        while ((await processBatch(this.context)) === BATCH) {
-          // more queued than one batch holds
-        }
-      } catch {
-        // The database is unavailable (closing, or down): the queue is kept and drained later.
-      }
-      this.finished = round;
-      const ready = this.waiters.filter((w) => w.round <= round);
-      this.waiters = this.waiters.filter((w) => w.round > round);
-      for (const waiter of ready) waiter.resolve();
-    }
-    this.running = null;
+/** Drains the whole queue (batch after batch); a database that is unavailable leaves it for later. */
+async function drainQueue(context: AppContext): Promise<void> {
+  while ((await processBatch(context)) === BATCH) {
+    // more queued than one batch holds
   }
 }
-
-const drains = new WeakMap<Kysely<Database>, IntakeDrain>();
 
 /**
  * Processes what is queued: call it after committing reports (before answering), and before reading
- * the term index. Concurrent callers share one pass. Never rejects: what fails stays queued.
+ * the term index. Concurrent callers share one pass (per database). Never rejects: what fails stays queued.
  */
-export function processReportIntake(context: AppContext): Promise<void> {
-  let drain = drains.get(context.db);
-  if (!drain) {
-    drain = new IntakeDrain(context);
-    drains.set(context.db, drain);
-  }
-  return drain.request();
-}
+export const processReportIntake: (context: AppContext) => Promise<void> = coalescedPer((context) => context.db, drainQueue);
 
 /** Hourly: reports that kept failing get another round of attempts, and whatever is queued is processed. */
 export async function retryReportIntake(context: AppContext): Promise<void> {
