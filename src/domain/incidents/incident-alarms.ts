@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { lockForUpdate } from '../../db/dialect.js';
 import { coalescedPer } from '../../shared/coalesced-runs.js';
+import { repeatEvery, type Repeating } from '../../shared/repeat-every.js';
 import { addMinutes, iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { systemActor } from '../auth/actor.js';
@@ -149,26 +150,9 @@ export const raiseDueAlarms: (context: AppContext) => Promise<void> = coalescedP
   },
 );
 
-export interface AlarmWatch {
-  stop(): Promise<void>;
-}
+export type AlarmWatch = Repeating;
 
 /** Looks for due alarms now and every ALARM_WATCH_MS (in processes that run jobs). */
 export function startAlarmWatch(context: AppContext, intervalMs = ALARM_WATCH_MS): AlarmWatch {
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    if (stopped || running) return;
-    running = raiseDueAlarms(context).finally(() => (running = undefined));
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  tick();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return repeatEvery(intervalMs, () => raiseDueAlarms(context));
 }

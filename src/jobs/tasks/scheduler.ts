@@ -5,6 +5,7 @@ import { INCIDENTS_HOURLY_JOB } from '../../domain/incidents/incident.js';
 import { CVE_IDS_SYNC_JOB } from '../../domain/cve-ids/cve-ids.js';
 import { CASES_HOURLY_JOB } from '../../domain/cases/case-schedule.js';
 import { CVE_RECORDS_CLOCK_JOB } from '../../domain/cve-records/publication-clock.js';
+import { repeatEvery, type Repeating } from '../../shared/repeat-every.js';
 import { iso } from '../../shared/time.js';
 
 /**
@@ -73,30 +74,10 @@ export interface SchedulerOptions {
   onError?: (error: unknown) => void;
 }
 
-export interface Scheduler {
-  /** Stops looking and waits for a look in progress. */
-  stop(): Promise<void>;
-}
+export type Scheduler = Repeating;
 
 /** Looks at once, then every `intervalMs`. */
 export function startScheduler(context: AppContext, options: SchedulerOptions = {}): Scheduler {
   const onError = options.onError ?? ((error: unknown) => void (context.config.logLevel !== 'silent' && console.error('[scheduler]', error)));
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const tick = () => {
-    if (stopped || running) return;
-    running = enqueueDueTasks(context, options.tasks)
-      .then(() => undefined, onError)
-      .finally(() => (running = undefined));
-  };
-  const timer = setInterval(tick, options.intervalMs ?? 5 * 60_000);
-  timer.unref();
-  tick();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return repeatEvery(options.intervalMs ?? 5 * 60_000, () => enqueueDueTasks(context, options.tasks).then(() => undefined, onError));
 }
