@@ -43,28 +43,27 @@ interface Alarm {
   number: number;
 }
 
-function describe(context: AppContext, { incident, program, number }: Alarm): string {
-  const where = program ? ` for the programme ${program.name}` : '';
-  const reminder = number > 1 ? ` (reminder ${number})` : '';
-  return `received ${incident.received_at}${where}${incident.source === 'mail' ? ' by mail' : ''}${reminder}:\n  ${incidentUrl(context.config.publicUrl, incident.id)}`;
-}
+/** " for the programme X by mail": where and how an incident arrived. */
+const arrival = ({ incident, program }: Alarm) => `${program ? ` for the programme ${program.name}` : ''}${incident.source === 'mail' ? ' by mail' : ''}`;
 
 /** The alarm mail: no content, only arrivals and links. One incident reads as before; several are listed. */
 function alarmMail(context: AppContext, alarms: readonly Alarm[], settings: IncidentSettings): { subject: string; text: string } {
   const repeat = `Until someone acknowledges ${alarms.length === 1 ? 'it' : 'each'}, this alert is repeated every ${settings.alarmRepeatMinutes} minutes.\n`;
   if (alarms.length === 1) {
-    const [{ incident, program, number }] = alarms as [Alarm];
-    const where = program ? ` for the programme ${program.name}` : '';
+    const [alarm] = alarms as [Alarm];
+    const { incident, number } = alarm;
     return {
       subject: `[cvdesk] ALERT: encrypted incident report received${number > 1 ? ` (reminder ${number})` : ''} — please acknowledge`,
       text:
-        `An encrypted incident report arrived at ${incident.received_at}${where}${incident.source === 'mail' ? ' by mail' : ''}.\n\n` +
+        `An encrypted incident report arrived at ${incident.received_at}${arrival(alarm)}.\n\n` +
         `Its content is sealed: it is not in this message. Read it, and acknowledge it to stop these alerts, in cvdesk:\n\n` +
         `  ${incidentUrl(context.config.publicUrl, incident.id)}\n\n` +
         repeat,
     };
   }
-  const listed = alarms.slice(0, LISTED).map((alarm) => `- ${describe(context, alarm)}`);
+  const listed = alarms
+    .slice(0, LISTED)
+    .map((alarm) => `- received ${alarm.incident.received_at}${arrival(alarm)}${alarm.number > 1 ? ` (reminder ${alarm.number})` : ''}:\n  ${incidentUrl(context.config.publicUrl, alarm.incident.id)}`);
   const more = alarms.length > LISTED ? `\n…and ${alarms.length - LISTED} more: ${context.config.publicUrl}/incidents\n` : '';
   return {
     subject: `[cvdesk] ALERT: ${alarms.length} encrypted incident reports waiting — please acknowledge`,
