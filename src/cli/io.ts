@@ -8,6 +8,8 @@ export interface CliIO {
   out(text: string): void;
   err(text: string): void;
   readStdin(): Promise<string>;
+  /** Standard input is a pipe or file, not a terminal: a secret can be read from it unseen. */
+  stdinIsPiped?(): boolean;
 }
 
 export const processIO: CliIO = {
@@ -18,6 +20,7 @@ export const processIO: CliIO = {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
   },
+  stdinIsPiped: () => !process.stdin.isTTY,
 };
 
 export interface GlobalOptions {

@@ -9,7 +9,7 @@ export type Engine = 'sqlite' | 'postgres';
 export type Executor = Kysely<Database> | Transaction<Database>;
 
 /** Lock names used with `lockForUpdate`; each maps to a stable advisory-lock number on PostgreSQL. */
-const LOCKS = { audit_chain: 1_001, report_intake: 1_002, incident_alarms: 1_003 } as const;
+const LOCKS = { audit_chain: 1_001, report_intake: 1_002, incident_alarms: 1_003, submission_limit: 1_004 } as const;
 
 /**
  * Serialises writers of one logical resource inside a transaction.
@@ -18,6 +18,11 @@ const LOCKS = { audit_chain: 1_001, report_intake: 1_002, incident_alarms: 1_003
  */
 export async function lockForUpdate(trx: Executor, engine: Engine, lock: keyof typeof LOCKS): Promise<void> {
   if (engine === 'postgres') await sql`select pg_advisory_xact_lock(${LOCKS[lock]})`.execute(trx);
+}
+
+/** `lockForUpdate` for one `key` of a resource (e.g. one reporter's submissions to one programme): writers of other keys go on. */
+export async function lockKeyForUpdate(trx: Executor, engine: Engine, lock: keyof typeof LOCKS, key: string): Promise<void> {
+  if (engine === 'postgres') await sql`select pg_advisory_xact_lock(${LOCKS[lock]}::int4, hashtext(${key}))`.execute(trx);
 }
 
 /**

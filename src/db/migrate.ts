@@ -20,6 +20,8 @@ import * as findingSources from './migrations/20261128_0710_finding_sources.js';
 import * as noticeSigningKeys from './migrations/20261128_0740_notice_signing_keys.js';
 import * as reportIntake from './migrations/20261128_0750_report_intake.js';
 import * as incidentAlarmDue from './migrations/20261128_0800_incident_alarm_due.js';
+import * as slaBounty from './migrations/20261128_0920_sla_bounty.js';
+import * as inboxSorts from './migrations/20261128_0930_inbox_sorts.js';
 
 /** Every migration, in order. Listed statically so the compiled server needs no file scanning. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +46,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261128_0740_notice_signing_keys': noticeSigningKeys,
   '20261128_0750_report_intake': reportIntake,
   '20261128_0800_incident_alarm_due': incidentAlarmDue,
+  '20261128_0920_sla_bounty': slaBounty,
+  '20261128_0930_inbox_sorts': inboxSorts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

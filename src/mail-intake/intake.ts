@@ -7,6 +7,7 @@ import { cleanFilename, detectMediaType } from '../domain/attachments/attachment
 import { inspectEncryptedMessage, organisationRecipients } from '../domain/incidents/incident-openpgp.js';
 import { readIncidentSettings } from '../domain/incidents/incident-settings.js';
 import { raiseDueAlarms } from '../domain/incidents/incident-alarms.js';
+import { senderPublicKey } from './sender-key.js';
 import { prepareIncident, storeIncident } from '../domain/incidents/incident.service.js';
 import { withStoredCiphertexts } from '../domain/incidents/incident-store.js';
 import { findCaseReplyToken, receiveCaseReply, UnknownCaseAddress } from '../domain/cases/case-mail-replies.js';
@@ -164,7 +165,7 @@ export async function receiveMail(context: AppContext, incoming: IncomingMail): 
     if (seen) return seen;
     const sender = senderOf(mail, incoming.envelopeFrom);
     const parts = await findEncryptedParts(mail);
-    if (parts.encrypted.length > 0) return await sealedIncident(context, parts, sender, messageHash);
+    if (parts.encrypted.length > 0) return await sealedIncident(context, parts, sender, await senderPublicKey(mail, sender, context.clock.now()), messageHash);
     // Anything else — signed-only mail included — is plain mail.
     return await openReport(context, mail, sender, messageHash);
   } catch (error) {
@@ -201,14 +202,14 @@ async function caseReply(context: AppContext, mail: Parsed, token: string, sende
   }
 }
 
-async function sealedIncident(context: AppContext, parts: ParsedParts, sender: string | null, messageHash: string): Promise<IntakeOutcome> {
+async function sealedIncident(context: AppContext, parts: ParsedParts, sender: string | null, senderKey: string | null, messageHash: string): Promise<IntakeOutcome> {
   const [first, ...more] = parts.encrypted;
   // Every encrypted part is checked before anything is stored.
   const prepared = await prepareIncident(
     context,
     context.db,
     INTAKE,
-    { message: first!, acceptUnconditional: true, ...(sender ? { contact: { method: 'email', email: sender } } : { contact: { method: 'none' } }) },
+    { message: first!, acceptUnconditional: true, contact: sender ? { method: 'email', email: sender, ...(senderKey ? { publicKey: senderKey } : {}) } : { method: 'none' } },
     'mail',
   );
   const extra: { bytes: Uint8Array; size: number }[] = [];

@@ -24,7 +24,8 @@ describe.each(DIALECTS)('cvdesk keys and settings commands on %s', (engine) => {
   async function cli(args: string[], stdin = ''): Promise<Run> {
     let out = '';
     let err = '';
-    const io: CliIO = { out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (err += t.endsWith('\n') ? t : `${t}\n`), readStdin: async () => stdin };
+    // Input given stands for a pipe; none for a terminal.
+    const io: CliIO = { out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (err += t.endsWith('\n') ? t : `${t}\n`), readStdin: async () => stdin, stdinIsPiped: () => stdin !== '' };
     const code = await runCli([...args, '--data', environment.dataDir], io);
     return { code, out, err };
   }
@@ -61,7 +62,7 @@ describe.each(DIALECTS)('cvdesk keys and settings commands on %s', (engine) => {
   it('refuses to take a passphrase from anywhere but standard input', async () => {
     const run = await cli(['keys', 'generate', '--name', 'Example Security', '--email', 'security@example.org']);
     expect(run.code).toBe(2);
-    expect(run.err).toContain('--passphrase-stdin is required');
+    expect(run.err).toContain('a passphrase is required: pipe it on standard input (or pass --passphrase-stdin)');
     const empty = await cli(['keys', 'generate', '--name', 'Example Security', '--email', 'security@example.org', '--passphrase-stdin'], '');
     expect(empty.code).toBe(2);
     expect(empty.err).toContain('no passphrase on standard input');
@@ -99,7 +100,12 @@ describe.each(DIALECTS)('cvdesk keys and settings commands on %s', (engine) => {
       const wrong = await cli(['keys', 'import', file, '--passphrase-stdin'], 'not the right passphrase\n');
       expect(wrong.code).toBe(1);
       expect(wrong.err).toContain('validation_failed: passphrase: does not unlock the key');
-      const run = await cli(['keys', 'import', file, '--passphrase-stdin'], `${PASSPHRASE}\n`);
+      // At a terminal, with nothing piped, the passphrase is asked for on standard input, not typed.
+      const atTerminal = await cli(['keys', 'import', file]);
+      expect(atTerminal.code).toBe(2);
+      expect(atTerminal.err).toContain('pipe it on standard input');
+      // `… | cvdesk keys import FILE`: the piped passphrase is read without the flag.
+      const run = await cli(['keys', 'import', file], `${PASSPHRASE}\n`);
       expect(run.code, run.err).toBe(0);
       expect(run.out).toContain(`imported ${protectedFpr}`);
       const again = await cli(['keys', 'import', file, '--passphrase-stdin'], `${PASSPHRASE}\n`);

@@ -96,6 +96,13 @@ describe('cvdesk securitytxt check', () => {
     const good = await cli(['securitytxt', 'check', signed, '--key', key]);
     expect(good.code, good.out + good.err).toBe(0);
     expect(good.out).toContain('signature: verified against the given key');
+    expect(good.out).not.toContain('signature_unverified');
+    // Without --key the signature is not checked, and the report says so — even for a file
+    // altered after signing, which is otherwise well formed.
+    const tampered = write('tampered.txt', fs.readFileSync(signed, 'utf8').replace('mailto:security@example.org', 'mailto:attacker@evil.example'));
+    const unchecked = await cli(['securitytxt', 'check', tampered]);
+    expect(unchecked.out).toMatch(/notification\s+line \d+\s+signature_unverified: The file is signed, but the signature was not verified/);
+    expect((await cli(['securitytxt', 'check', tampered, '--key', key])).code).toBe(1);
 
     const other = makeGnupg();
     try {

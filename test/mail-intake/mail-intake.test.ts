@@ -4,6 +4,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgramRow } from '../../src/domain/programs/program.js';
+import { applyStalePolicy } from '../../src/domain/reports/report-housekeeping.js';
 import { startMailIntake, type MailIntakeServer } from '../../src/mail-intake/server.js';
 import { MAIL_INTAKE_ACCOUNT } from '../../src/mail-intake/intake.js';
 import { startServer } from '../../src/server/main.js';
@@ -118,6 +119,44 @@ describe.each(DIALECTS)('the SMTP mail intake on %s', (engine) => {
     expect(mailed[0]!.text.trim()).toBe(reply.trim());
   });
 
+  it("encrypts replies to the sender's key from their Autocrypt header; staff give a key the mail did not carry, once", async () => {
+    const makeKey = async (email: string) => openpgp.readKey({ armoredKey: (await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ email }], date: new Date(Date.now() - 86_400_000), format: 'armored' })).publicKey });
+    const autocrypt = (key: openpgp.Key, addr: string) => {
+      const keydata = Buffer.from(key.write()).toString('base64').replace(/.{76}/g, '$&\r\n ');
+      return `Autocrypt: addr=${addr}; prefer-encrypt=mutual; keydata=\r\n ${keydata}`;
+    };
+    const theirs = await makeKey(SENDER);
+    const withHeader = (raw: string, header: string) => raw.replace(/^From: .*$/m, (from) => `${from}\r\n${header}`);
+    await send(withHeader(pgpMime(gpg.encryptTo('security@example.org', 'keyed'), 'keyed', `keyed-${engine}-${Date.now()}@example.net`), autocrypt(theirs, SENDER)));
+    const keyed = await latestIncident();
+    const detail = (await t.request({ method: 'GET', url: `/api/v1/incidents/${keyed.id}`, token: triager.token })).json();
+    expect(detail.hasReporterKey).toBe(true);
+    expect((await openpgp.readKey({ armoredKey: detail.contact.publicKey })).getFingerprint()).toBe(theirs.getFingerprint());
+    // A reply the sender could not read (encrypted to the organisation key only) is refused.
+    const unreadable = await t.request({ method: 'POST', url: `/api/v1/incidents/${keyed.id}/replies`, token: triager.token, payload: { message: await encryptTo(orgKey, 'only we can read this') } });
+    expect(unreadable.statusCode).toBe(422);
+
+    // A header for another address is not the sender's key.
+    const stranger = await makeKey('someone-else@example.net');
+    await send(withHeader(pgpMime(gpg.encryptTo('security@example.org', 'unkeyed'), 'unkeyed', `unkeyed-${engine}-${Date.now()}@example.net`), autocrypt(stranger, 'someone-else@example.net')));
+    const unkeyed = await latestIncident();
+    expect((await t.request({ method: 'GET', url: `/api/v1/incidents/${unkeyed.id}`, token: triager.token })).json().hasReporterKey).toBe(false);
+
+    // Staff give the key the reporter sent another way; a reporter-given key cannot be replaced.
+    const put = (id: string, publicKey: string, token = triager.token) => t.request({ method: 'PUT', url: `/api/v1/incidents/${id}/reporter-key`, token, payload: { publicKey } });
+    const bad = await put(unkeyed.id, 'not a key');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details[0].field).toBe('/publicKey');
+    const given = await put(unkeyed.id, theirs.armor());
+    expect(given.statusCode, given.body).toBe(200);
+    expect(given.json().fingerprint).toBe(theirs.getFingerprint().toUpperCase());
+    expect((await t.request({ method: 'GET', url: `/api/v1/incidents/${unkeyed.id}`, token: triager.token })).json().hasReporterKey).toBe(true);
+    expect((await put(unkeyed.id, stranger.armor())).statusCode).toBe(409);
+    expect((await put(keyed.id, stranger.armor(), lead.token)).statusCode).toBe(409);
+    const audit = await t.context.db.selectFrom('audit_events').select('data').where('object_id', '=', unkeyed.id).where('action', '=', 'incident.reporter_key_set').execute();
+    expect(audit.map((a) => JSON.parse(a.data))).toEqual([{ fingerprint: theirs.getFingerprint().toUpperCase() }]);
+  });
+
   it('takes inline PGP: armoured blocks in the body and encrypted attachments; text in the clear is dropped', async () => {
     const armoured = gpg.encryptTo('security@example.org', 'Inline report body\n');
     const binary = (await openpgp.encrypt({ message: await openpgp.createMessage({ binary: new Uint8Array(Buffer.from('binary attachment')) }), encryptionKeys: await openpgp.readKey({ armoredKey: orgKey }), format: 'binary' })) as Uint8Array;
@@ -198,6 +237,14 @@ describe.each(DIALECTS)('the SMTP mail intake on %s', (engine) => {
     expect(mailed[0]).toContain('Thanks, reproduced.');
     expect(mailed[1]).toContain('Your report is now triaged');
     expect(mailed.join()).not.toContain('probably a dupe');
+
+    // Left waiting for an answer: the stale policy's warning reaches the sender too, before any close.
+    await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: triager.token, payload: { to: 'needs_more_info' } });
+    const since = (await t.context.db.selectFrom('reports').select('needs_info_since').where('id', '=', report.id).executeTakeFirstOrThrow()).needs_info_since!;
+    const later = new Date(Date.parse(since) + 2 * 86_400_000);
+    expect(await t.context.db.transaction().execute((trx) => applyStalePolicy(t.context, trx, { id: report.id, needsInfoSince: since }, 1, later))).toBe('warned');
+    const warnings = (await t.context.db.selectFrom('mail_outbox').selectAll().where('recipient', '=', 'plain@example.net').execute()).map((m) => t.context.secrets.open(m.body));
+    expect(warnings.filter((text) => text.includes('Your report will be closed on'))).toHaveLength(1);
 
     // The same message delivered again is not filed twice.
     const again = await transport.sendMail({

@@ -77,6 +77,7 @@ const CASES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/programs', allowed: ['anonymous', ...EVERYONE] },
   { method: 'POST', url: '/api/v1/programs', allowed: ['lead'], payload: () => ({ slug: `m-${Math.random().toString(36).slice(2, 10)}`, name: 'M', kind: 'vdp', policy: 'p' }) },
   { method: 'GET', url: '/api/v1/programs/:slug', allowed: ['anonymous', ...EVERYONE] },
+  { method: 'GET', url: '/api/v1/programs/:slug/policy/:version', allowed: ['anonymous', ...EVERYONE] },
   { method: 'PATCH', url: '/api/v1/programs/:slug', allowed: ['lead'], payload: () => ({ name: 'Renamed' }) },
   { method: 'GET', url: '/api/v1/programs/:slug/members', allowed: STAFF },
   { method: 'POST', url: '/api/v1/programs/:slug/members', allowed: ['lead'], payload: (f) => ({ userId: f.victim.row.id }) },
@@ -182,6 +183,7 @@ const CASES: RouteCase[] = [
   { method: 'PATCH', url: '/api/v1/incidents/settings', allowed: ['lead'], payload: () => ({ alarmRepeatMinutes: 15 }) },
   { method: 'GET', url: '/api/v1/incidents/:id', allowed: ['triager', 'lead'], othersObject: (f) => f.victimIncidentId, exists: true },
   { method: 'POST', url: '/api/v1/incidents/:id/replies', allowed: ['triager', 'lead'], othersObject: (f) => f.victimIncidentId, exists: true, payload: () => ({ message: 'not OpenPGP' }) },
+  { method: 'PUT', url: '/api/v1/incidents/:id/reporter-key', allowed: ['triager', 'lead'], othersObject: (f) => f.victimIncidentId, exists: true, payload: () => ({ publicKey: 'not OpenPGP' }) },
   { method: 'POST', url: '/api/v1/incidents/:id/acknowledge', allowed: ['triager', 'lead'], othersObject: (f) => f.victimIncidentId, exists: true },
   { method: 'POST', url: '/api/v1/incidents/:id/close', allowed: ['triager', 'lead'], othersObject: (f) => f.victimIncidentId, exists: true, payload: () => ({}) },
   // The incident names no programme: triagers and leads get past authorisation to 400 (nothing is unsealed).
@@ -355,7 +357,7 @@ describe.each(DIALECTS)('authorisation matrix on %s', (engine) => {
   for (const route of CASES) {
     for (const who of ['anonymous', ...ROLES] as Who[]) {
       it(`${route.method} ${route.url} as ${who} ${route.allowed.includes(who) ? 'passes' : 'is refused'}`, async () => {
-        const url = route.url.replace(':id', route.othersObject ? route.othersObject(fixture) : '00000000-0000-4000-8000-000000000000').replace(':slug', fixture.programSlug).replace(':userId', fixture.victim.row.id);
+        const url = route.url.replace(':id', route.othersObject ? route.othersObject(fixture) : '00000000-0000-4000-8000-000000000000').replace(':slug', fixture.programSlug).replace(':userId', fixture.victim.row.id).replace(':version', '1');
         const token = who === 'anonymous' ? undefined : fixture.users[who].token;
         const payload = route.payload?.(fixture, who);
         const res = await t.request({ method: route.method, url, ...(token ? { token } : {}), ...(payload === undefined ? {} : { payload: payload as object }) });

@@ -343,6 +343,22 @@ describe.each(DIALECTS)('sealed incidents on %s', (engine) => {
     await silence(flood);
   });
 
+  it('alarms each due incident once per pass, even with one-minute repeats and more than a round of them', async () => {
+    await t.context.db.updateTable('incidents').set({ next_alarm_at: null }).execute();
+    const set = await t.request({ method: 'PATCH', url: '/api/v1/incidents/settings', token: lead.token, payload: { alarmRepeatMinutes: 1 } });
+    expect(set.statusCode, set.body).toBe(200);
+    const many = await storeQuietly(501);
+    // Two rounds (500, then 1), and the pass ends: an incident just alarmed is not due again yet.
+    expect(await runDueAlarms(t.context)).toBe(501);
+    expect(await runDueAlarms(t.context)).toBe(0);
+    const counts = await t.context.db.selectFrom('incidents').select('alarm_count').where('id', 'in', many).execute();
+    expect(new Set(counts.map((row) => row.alarm_count))).toEqual(new Set([1]));
+    clock.advance(MINUTE);
+    expect(await runDueAlarms(t.context)).toBe(501);
+    await silence(many);
+    await t.request({ method: 'PATCH', url: '/api/v1/incidents/settings', token: lead.token, payload: { alarmRepeatMinutes: 15 } });
+  });
+
   it('an incident whose round never ran (the process died after commit) is alarmed by the alarm watch', async () => {
     await runDueAlarms(t.context);
     const [id] = await storeQuietly(1);

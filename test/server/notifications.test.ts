@@ -144,9 +144,20 @@ describe.each(DIALECTS)('notifications on %s', (engine) => {
       ['reply', true, true],
       ['severity_changed', true, true],
       ['reward_awarded', true, true],
+      ['disclosure_requested', true, true],
     ]);
     const staffDefaults = (await t.request({ method: 'GET', url: '/api/v1/me/notification-preferences', token: triager.token })).json().items;
-    expect(Object.fromEntries(staffDefaults.map((p: { kind: string; email: boolean }) => [p.kind, p.email]))).toMatchObject({ new_report: true, assigned: true, reporter_reply: false, sla_breach: false });
+    expect(Object.fromEntries(staffDefaults.map((p: { kind: string; email: boolean }) => [p.kind, p.email]))).toMatchObject({
+      new_report: true,
+      assigned: true,
+      reporter_reply: false,
+      retest_incomplete: true,
+      disclosure_requested: true,
+      sla_breach: false,
+    });
+    // Missed targets are mailed to leads unless they say otherwise (to triagers only if they ask).
+    const leadDefaults = (await t.request({ method: 'GET', url: '/api/v1/me/notification-preferences', token: lead.token })).json().items;
+    expect(leadDefaults.find((p: { kind: string }) => p.kind === 'sla_breach')).toMatchObject({ inApp: true, email: true });
 
     const put = await t.request({
       method: 'PUT',
@@ -233,15 +244,16 @@ describe.each(DIALECTS)('notifications on %s', (engine) => {
     expect(badCursor.json().error.details[0].field).toBe('querystring:/after');
   });
 
-  it('notifyStaff reaches every active triager and lead (SLA breaches: in-app only by default)', async () => {
+  it('notifyStaff reaches every active triager and lead (SLA breaches: mailed to leads only by default)', async () => {
     const report = await submit(reporter, 'Slow one');
     const row = (await findReport(t.context.db, report.id))!;
     await inTransaction(t.context, (trx) => notifyStaff(t.context, trx, 'sla_breach', row, 'First response is 3 hours overdue.'));
     for (const staff of [lead, triager]) {
       const breach = forReport(await notificationsOf(staff), report.id).filter((n) => n.kind === 'sla_breach');
       expect(breach.map((n) => [n.title, n.body])).toEqual([['Response target missed: Slow one', 'First response is 3 hours overdue.']]);
-      expect((await mailsTo(staff)).filter((m) => m.subject.includes('Response target missed'))).toEqual([]);
     }
+    expect((await mailsTo(triager)).filter((m) => m.subject.includes('Response target missed'))).toEqual([]);
+    expect((await mailsTo(lead)).filter((m) => m.subject.includes('Response target missed: Slow one'))).toHaveLength(1);
     expect(forReport(await notificationsOf(reporter), report.id)).toEqual([]);
   });
 });

@@ -58,6 +58,16 @@ describe.each(DIALECTS)('programmes on %s', (engine) => {
     expect(same.json().policy.version).toBe(2);
     const versions = await t.context.db.selectFrom('program_policies').select('version').where('program_id', '=', program.id).execute();
     expect(versions.map((v) => v.version).sort()).toEqual([1, 2]);
+    // The version a report's reporter accepted stays readable, to anyone who may see the programme.
+    const first = await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}/policy/1` });
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({ version: 1, current: false, createdAt: expect.any(String) });
+    expect(first.json().markdown).not.toBe('# New policy');
+    expect((await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}/policy/2` })).json()).toMatchObject({ version: 2, current: true, html: expect.stringContaining('<h1>New policy</h1>') });
+    expect((await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}/policy/3` })).statusCode).toBe(404);
+    expect((await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}/policy/zero` })).statusCode).toBe(400);
+    const hidden = await buildProgram(t.context, { visibility: 'invite_only' });
+    expect((await t.request({ method: 'GET', url: `/api/v1/programs/${hidden.slug}/policy/1`, token: reporter.token })).statusCode).toBe(404);
   });
 
   it('hides invite-only programmes from everyone but staff and members', async () => {

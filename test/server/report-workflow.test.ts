@@ -1,12 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOutbox, readOutboxMessage } from '../../src/domain/mail/mail.service.js';
-import { runReportsHourly } from '../../src/domain/reports/report-housekeeping.js';
+import { applyStalePolicy, runReportsHourly, staleStep } from '../../src/domain/reports/report-housekeeping.js';
+import { findReport } from '../../src/domain/reports/report.repository.js';
+import { inTransaction } from '../../src/server/transaction.js';
 import { DIALECTS, testClock } from '../helpers/databases.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buildUser, type BuiltUser } from '../helpers/factories.js';
 import { buildProgram } from '../helpers/programs.js';
 
 const HOUR = 3_600_000;
+/** The UTC date `days` after `from`, as mails print it. */
+const day = (from: Date, days: number) => new Date(from.getTime() + days * 24 * HOUR).toISOString().slice(0, 10);
+
+describe('the stale policy’s clock', () => {
+  const since = new Date('2026-11-02T10:00:00Z');
+  const at = (hours: number) => new Date(since.getTime() + hours * HOUR);
+
+  it('warns the lead time before the deadline, and closes only a lead time after the warning', () => {
+    expect(staleStep(since, null, 0, at(1000))).toBeNull();
+    expect(staleStep(since, null, 5, at(47))).toBeNull();
+    expect(staleStep(since, null, 5, at(48))).toEqual({ action: 'warn', closesAt: at(120) });
+    expect(staleStep(since, at(48), 5, at(119))).toBeNull();
+    expect(staleStep(since, at(48), 5, at(120))).toEqual({ action: 'close' });
+  });
+
+  it('warns first when the deadline passed unwarned, and moves the close back', () => {
+    expect(staleStep(since, null, 1, at(30))).toEqual({ action: 'warn', closesAt: at(54) });
+    expect(staleStep(since, at(30), 1, at(53))).toBeNull();
+    expect(staleStep(since, at(30), 1, at(54))).toEqual({ action: 'close' });
+    // A warning sent late (a missed run) still buys the full lead time.
+    expect(staleStep(since, at(100), 5, at(120))).toBeNull();
+    expect(staleStep(since, at(100), 5, at(172))).toEqual({ action: 'close' });
+  });
+});
 
 describe.each(DIALECTS)('report workflow on %s', (engine) => {
   let t: TestApp;
@@ -18,6 +44,15 @@ describe.each(DIALECTS)('report workflow on %s', (engine) => {
   const submit = (slug: string, title = 'Broken access control on invoices') =>
     t.request({ method: 'POST', url: '/api/v1/reports', token: reporter.token, payload: { program: slug, title, description: 'Any user can read any invoice by id.' } }).then((r) => r.json());
   const move = (id: string, to: string, reason?: string) => t.request({ method: 'POST', url: `/api/v1/reports/${id}/transitions`, token: triager.token, payload: { to, ...(reason ? { reason } : {}) } });
+
+  const reply = (who: BuiltUser, id: string, body: string) => t.request({ method: 'POST', url: `/api/v1/reports/${id}/comments`, token: who.token, payload: { body, internal: false } });
+  const view = async (id: string) => (await t.request({ method: 'GET', url: `/api/v1/reports/${id}`, token: triager.token })).json();
+  /** Mail to the reporter about one report, oldest first. */
+  const mailsAbout = async (id: string) => {
+    const all = (await listOutbox(t.context.db, { limit: 1000 })).filter((m) => m.recipient === reporter.row.email);
+    const read = await Promise.all(all.map((m) => readOutboxMessage(t.context, t.context.db, m.id)));
+    return read.filter((m) => m.text.includes(id) && !m.subject.includes('Your report is now needs more info') && !m.subject.includes('New reply')).reverse();
+  };
 
   beforeAll(async () => {
     t = await buildTestApp(engine, {}, clock);
@@ -140,13 +175,105 @@ describe.each(DIALECTS)('report workflow on %s', (engine) => {
     const program = await buildProgram(t.context, { staleCloseDays: 5 });
     const report = await submit(program.slug);
     await move(report.id, 'needs_more_info');
+    const closesOn = day(clock.now(), 5);
     clock.advance(2 * 24 * HOUR + HOUR);
     expect(await runReportsHourly(t.context)).toMatchObject({ warned: 1, closed: 0 });
     expect((await runReportsHourly(t.context)).warned).toBe(0);
+    expect((await mailsAbout(report.id)).map((m) => m.subject)).toEqual([`[cvdesk] Your report will close on ${closesOn} without an answer: ${report.title}`]);
     clock.advance(3 * 24 * HOUR);
     expect((await runReportsHourly(t.context)).closed).toBe(1);
     const closed = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}`, token: reporter.token })).json();
     expect(closed).toMatchObject({ state: 'informative', closeReason: expect.stringContaining('within 5 days') });
+    expect((await mailsAbout(report.id)).map((m) => m.subject)).toEqual([
+      `[cvdesk] Your report will close on ${closesOn} without an answer: ${report.title}`,
+      `[cvdesk] Your report is now informative: ${report.title}`,
+    ]);
+  });
+
+  it('never closes unwarned: a deadline that passed with no warning brings the warning, and the close a lead time later', async () => {
+    const program = await buildProgram(t.context, { staleCloseDays: 1 });
+    const report = await submit(program.slug);
+    await move(report.id, 'needs_more_info');
+    clock.advance(30 * HOUR); // past the one-day deadline, nobody warned yet
+    const closesOn = day(clock.now(), 1); // a day after the warning, not the missed deadline
+    expect(await runReportsHourly(t.context)).toMatchObject({ warned: 1, closed: 0 });
+    const [warning] = await mailsAbout(report.id);
+    expect(warning!.subject).toContain('Your report will close on');
+    expect(warning!.text).toContain('a reply after that reopens it');
+    clock.advance(23 * HOUR); // the deadline is long gone, but the warning is not a day old
+    expect(await runReportsHourly(t.context)).toMatchObject({ warned: 0, closed: 0 });
+    clock.advance(HOUR);
+    expect(await runReportsHourly(t.context)).toMatchObject({ warned: 0, closed: 1 });
+    expect((await mailsAbout(report.id)).map((m) => m.subject.split(':')[0])).toEqual([`[cvdesk] Your report will close on ${closesOn} without an answer`, '[cvdesk] Your report is now informative']);
+  });
+
+  it('warns again for a new question: an answer resets the clock and the warning', async () => {
+    const program = await buildProgram(t.context, { staleCloseDays: 2 });
+    const report = await submit(program.slug);
+    await move(report.id, 'needs_more_info');
+    clock.advance(25 * HOUR);
+    expect((await runReportsHourly(t.context)).warned).toBe(1);
+    await reply(reporter, report.id, 'Here are the logs.');
+    await move(report.id, 'needs_more_info');
+    clock.advance(49 * HOUR); // past the new question's deadline: warned first, not closed
+    expect(await runReportsHourly(t.context)).toMatchObject({ warned: 1, closed: 0 });
+    expect((await view(report.id)).state).toBe('needs_more_info');
+  });
+
+  it('reads each listed report again in its own transaction: an answer since the listing saves it', async () => {
+    const program = await buildProgram(t.context, { staleCloseDays: 1 });
+    const report = await submit(program.slug);
+    await move(report.id, 'needs_more_info');
+    clock.advance(25 * HOUR);
+    expect((await runReportsHourly(t.context)).warned).toBe(1);
+    clock.advance(25 * HOUR);
+    // Listed while waiting; then the reporter answers before the report's turn comes.
+    const listed = { id: report.id, needsInfoSince: (await findReport(t.context.db, report.id))!.needs_info_since! };
+    await reply(reporter, report.id, 'Here it is.');
+    expect(await inTransaction(t.context, (trx) => applyStalePolicy(t.context, trx, listed, 1, clock.now()))).toBeNull();
+    expect((await view(report.id)).state).toBe('new');
+    // Asked again meanwhile: a new question with its own clock, not the listed one.
+    await move(report.id, 'needs_more_info');
+    expect(await inTransaction(t.context, (trx) => applyStalePolicy(t.context, trx, listed, 1, clock.now()))).toBeNull();
+    expect((await view(report.id)).state).toBe('needs_more_info');
+    // Unchanged since the listing: its turn closes it.
+    const fresh = { id: report.id, needsInfoSince: (await findReport(t.context.db, report.id))!.needs_info_since! };
+    expect(await inTransaction(t.context, (trx) => applyStalePolicy(t.context, trx, fresh, 1, clock.now()))).toBe('warned');
+    expect(await inTransaction(t.context, (trx) => applyStalePolicy(t.context, trx, fresh, 1, new Date(clock.now().getTime() + 24 * HOUR)))).toBe('closed');
+  });
+
+  it('reopens a report the stale policy closed when the reporter or a collaborator replies; not one staff closed', async () => {
+    const friend = await buildUser(t.context);
+    const program = await buildProgram(t.context, { staleCloseDays: 1 });
+    const closeStale = async (collaborators: object[] = []) => {
+      const res = await t.request({ method: 'POST', url: '/api/v1/reports', token: reporter.token, payload: { program: program.slug, title: 'Open redirect', description: 'next= is not checked.', collaborators } });
+      const id = res.json().id as string;
+      await move(id, 'needs_more_info');
+      clock.advance(25 * HOUR);
+      await runReportsHourly(t.context);
+      clock.advance(25 * HOUR);
+      await runReportsHourly(t.context);
+      expect((await view(id)).state).toBe('informative');
+      return id;
+    };
+    const mine = await closeStale();
+    expect((await reply(reporter, mine, 'Sorry, I was away: the PoC is attached.')).statusCode).toBe(201);
+    expect(await view(mine)).toMatchObject({ state: 'new', closeReason: null });
+    const timeline = (await t.request({ method: 'GET', url: `/api/v1/reports/${mine}/timeline?limit=100`, token: triager.token })).json().items;
+    expect(timeline.filter((e: { kind: string }) => e.kind === 'state_change').at(-1).data).toMatchObject({ from: 'informative', to: 'new' });
+
+    const shared = await closeStale([{ account: friend.row.email, share: 30 }]);
+    expect((await reply(friend, shared, 'I can answer for us both.')).statusCode).toBe(201);
+    expect((await view(shared)).state).toBe('new');
+
+    // Staff replying does not reopen it; nor does a reporter's reply to a report staff closed themselves.
+    const quiet = await closeStale();
+    expect((await reply(triager, quiet, 'Closing note.')).statusCode).toBe(201);
+    expect((await view(quiet)).state).toBe('informative');
+    const judged = await submit(program.slug);
+    await move(judged.id, 'informative', 'Works as designed.');
+    expect((await reply(reporter, judged.id, 'But surely…')).statusCode).toBe(201);
+    expect((await view(judged.id)).state).toBe('informative');
   });
 
   it('bulk-closes as spam all or nothing, naming the report that failed', async () => {

@@ -125,6 +125,41 @@ describe.each(DIALECTS)('reports on %s', (engine) => {
     expect(marked.json()).toMatchObject({ state: 'duplicate', duplicateOf: original.id });
     const reopened = await t.request({ method: 'POST', url: `/api/v1/reports/${dup.id}/transitions`, token: triager.token, payload: { to: 'new' } });
     expect(reopened.json()).toMatchObject({ state: 'new', duplicateOf: null });
+    // Its reporter was told, in the app, that it was closed as a duplicate.
+    const told = (await t.request({ method: 'GET', url: '/api/v1/notifications', token: other.token })).json().items as { reportId: string | null; title: string; body: string }[];
+    expect(told.filter((n) => n.reportId === dup.id).map((n) => `${n.title}\n${n.body}`).join('\n')).toMatch(/duplicate[\s\S]*Reported before/i);
+  });
+
+  it('takes concurrent transitions of one report in turn: the second is checked against the first', async () => {
+    const filer = await buildUser(t.context);
+    for (let round = 0; round < 5; round++) {
+      const report = (await submit(filer)).json();
+      await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: triager.token, payload: { to: 'triaged' } });
+      const answers = await Promise.all([
+        t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: triager.token, payload: { to: 'resolved', reason: 'Fixed' } }),
+        t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: triager.token, payload: { to: 'needs_more_info' } }),
+      ]);
+      const codes = answers.map((a) => a.statusCode).sort();
+      // needs_more_info → resolved is not a transition; resolved → needs_more_info neither.
+      expect(codes).toEqual([200, 409]);
+      const final = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}`, token: triager.token })).json();
+      if (final.state === 'resolved') expect(final.resolvedAt).toEqual(expect.any(String));
+      else expect(final).toMatchObject({ state: 'needs_more_info', resolvedAt: null });
+    }
+  });
+
+  it('credits the first valid report: the original must be earlier, and not thrown out as spam or not applicable', async () => {
+    const first = (await submit(reporter)).json();
+    const second = (await submit(other)).json();
+    const mark = (id: string, duplicateOf: string) => t.request({ method: 'POST', url: `/api/v1/reports/${id}/transitions`, token: triager.token, payload: { to: 'duplicate', reason: 'Same bug', duplicateOf } });
+    const backwards = await mark(first.id, second.id);
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().error.details[0]).toMatchObject({ field: '/duplicateOf', message: expect.stringContaining('submitted after this report') });
+    await t.request({ method: 'POST', url: `/api/v1/reports/${first.id}/transitions`, token: triager.token, payload: { to: 'spam', reason: 'Junk' } });
+    const ofSpam = await mark(second.id, first.id);
+    expect(ofSpam.statusCode).toBe(400);
+    expect(ofSpam.json().error.details[0].message).toContain('closed as spam');
+    expect((await t.request({ method: 'GET', url: `/api/v1/reports/${second.id}`, token: triager.token })).json().state).toBe('new');
   });
 
   it('keeps internal notes from the reporter: API, timeline and mail', async () => {
@@ -208,6 +243,27 @@ describe.each(DIALECTS)('reports on %s', (engine) => {
     expect(suggestions[0].reasons).toEqual(expect.arrayContaining(['same asset', 'same weakness (CWE-79)', expect.stringMatching(/^shared terms: .*bio/)]));
     expect(suggestions[0].score).toBeGreaterThan(suggestions[1]?.score ?? 0);
     expect((await t.request({ method: 'GET', url: `/api/v1/reports/${dup.id}/duplicates`, token: reporter.token })).statusCode).toBe(403);
+  });
+
+  it('finds the earlier original even when many later copies share more terms', async () => {
+    const fresh = await buildProgram(t.context);
+    // Fresh accounts, each under the submission rate limit (30 a minute per account).
+    const filers = await Promise.all(Array.from({ length: 4 }, () => buildUser(t.context)));
+    let filed = 0;
+    const bug = 'Stored XSS: the profile bio renders script tags unescaped for every visitor of the profile page.';
+    const file = (title: string, description: string) =>
+      t.request({ method: 'POST', url: '/api/v1/reports', token: filers[Math.floor(filed++ / 25)]!.token, payload: { program: fresh.slug, title, description } }).then((r) => r.json());
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const original = await file('Stored XSS in the profile bio', bug);
+    await pause();
+    // The viewed report and the later copies share words the original lacks, so every copy
+    // shares more of its terms than the original does: they fill more than a page of candidates.
+    const later = `${bug} Found with the quokka wombat numbat scanner.`;
+    const viewed = await file('Profile bio XSS', later);
+    await pause();
+    for (let i = 0; i < 90; i++) await file(`Profile bio XSS, copy ${i}`, later);
+    const suggestions = (await t.request({ method: 'GET', url: `/api/v1/reports/${viewed.id}/duplicates`, token: triager.token })).json() as { id: string }[];
+    expect(suggestions.map((s) => s.id)).toEqual([original.id]);
   });
 });
 

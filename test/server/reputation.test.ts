@@ -180,6 +180,19 @@ describe.each(DIALECTS)('reputation and hall of fame on %s', (engine) => {
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['program.submission_limit_set', 'program.submission_limit_cleared']));
   });
 
+  it('holds the limit against parallel submissions from one reporter', async () => {
+    const limited = await buildProgram(t.context);
+    // New: reputation 0, below the threshold of 1.
+    const fresh = await buildUser(t.context);
+    expect((await t.request({ method: 'PATCH', url: `/api/v1/programs/${limited.slug}/submission-limit`, token: lead.token, payload: { reputationBelow: 1, maxReports: 1 } })).statusCode).toBe(200);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => t.request({ method: 'POST', url: '/api/v1/reports', token: fresh.token, payload: { program: limited.slug, title: `Parallel ${i}`, description: 'x' } })),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 429, 429, 429, 429, 429, 429, 429]);
+    const filed = await t.context.db.selectFrom('reports').select('id').where('program_id', '=', limited.id).where('reporter_id', '=', fresh.row.id).execute();
+    expect(filed).toHaveLength(1);
+  });
+
   it('names only opted-in people in halls of fame, ranked by reputation in the programme', async () => {
     const fresh = await buildProgram(t.context);
     const hidden = await buildProgram(t.context, { visibility: 'invite_only' });

@@ -257,15 +257,22 @@ describe.each(DIALECTS)('rewards on %s', (engine) => {
     const fresh = await submit(reporter, { asset: tier1 });
     const notTriaged = await award(fresh.id, { amount: 100, kind: 'bounty' });
     expect(notTriaged.statusCode).toBe(409);
-    expect(notTriaged.json().error.message).toContain('triaged or resolved');
+    expect(notTriaged.json().error.message).toContain('triaged, resolved or disclosed');
     await move(fresh.id, 'triaged');
     expect((await award(fresh.id, { amount: 100, kind: 'bounty' }, reporter)).statusCode).toBe(403);
     expect((await award(fresh.id, { amount: 0, kind: 'bounty' })).json().error.details[0].field).toBe('/amount');
     expect((await award(fresh.id, { amount: 10.5, kind: 'bounty' })).statusCode).toBe(400);
     expect((await award(fresh.id, { amount: 100, kind: 'bounty', currency: 'XYZ1' })).statusCode).toBe(400);
+    // Three capital letters are not enough: the code must be a currency.
+    const unknown = await award(fresh.id, { amount: 100, kind: 'bounty', currency: 'XXY' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.details[0]).toMatchObject({ field: '/currency', message: '"XXY" is not a known currency' });
     expect((await award(fresh.id, { amount: 100, kind: 'tip' })).statusCode).toBe(400);
     await move(fresh.id, 'resolved', 'Fixed');
     expect((await award(fresh.id, { amount: 100, kind: 'bonus' })).statusCode).toBe(201);
+    // A bonus may follow disclosure (the disclosure flow itself is tested in report-workflow.test.ts).
+    await t.context.db.updateTable('reports').set({ state: 'disclosed' }).where('id', '=', fresh.id).execute();
+    expect((await award(fresh.id, { amount: 250, kind: 'bonus', note: 'For the clear write-up' })).statusCode).toBe(201);
   });
 
   it('refuses collaborators that cannot be named', async () => {

@@ -1,3 +1,4 @@
+import { WEBHOOK_MAX_ATTEMPTS } from '../../src/domain/webhooks/webhook.js';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -258,14 +259,15 @@ describe.each(DIALECTS)('webhooks on %s', (engine) => {
     respond = () => ({ status: 503, body: 'down' });
     const hook = await createHook(t, lead, { name: 'Down', url: `${origin}/down`, events: ['report.created'] });
     await submit();
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < WEBHOOK_MAX_ATTEMPTS + 1; i++) {
       await t.context.jobs.drain();
       await makeJobsDue(t.context);
     }
     const [delivery] = await deliveries(t, lead, hook.id);
-    expect(delivery).toMatchObject({ state: 'dead', attempts: 5, maxAttempts: 5, lastStatus: 503 });
-    expect(delivery!.log.map((a) => a.attempt)).toEqual([1, 2, 3, 4, 5]);
-    expect(at('/down')).toHaveLength(5);
+    expect(WEBHOOK_MAX_ATTEMPTS).toBe(12);
+    expect(delivery).toMatchObject({ state: 'dead', attempts: 12, maxAttempts: 12, lastStatus: 503 });
+    expect(delivery!.log.map((a) => a.attempt)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(at('/down')).toHaveLength(12);
     const jobs = (await t.context.jobs.list({ name: 'webhook.deliver', limit: 1000 })).filter((j) => (j.payload as { deliveryId: string }).deliveryId === delivery!.id);
     expect(jobs.map((j) => j.state)).toEqual(['dead']);
 
@@ -274,8 +276,8 @@ describe.each(DIALECTS)('webhooks on %s', (engine) => {
     await t.context.jobs.retry(jobs[0]!.id);
     await t.context.jobs.drain();
     const [revived] = await deliveries(t, lead, hook.id);
-    expect(revived).toMatchObject({ id: delivery!.id, state: 'delivered', attempts: 6, lastStatus: 200 });
-    expect(at('/down')).toHaveLength(6);
+    expect(revived).toMatchObject({ id: delivery!.id, state: 'delivered', attempts: 13, lastStatus: 200 });
+    expect(at('/down')).toHaveLength(13);
     await remove(t, lead, hook.id);
   });
 

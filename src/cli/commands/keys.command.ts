@@ -18,9 +18,14 @@ import { CliFailure } from '../failure.js';
 import { operator, print, withContext, type CliIO, type GlobalOptions } from '../io.js';
 
 /** The passphrase from standard input (one trailing newline dropped); never from the command line, where `ps` would show it. */
+/**
+ * The passphrase, from standard input: with --passphrase-stdin, or — where one is required — when
+ * standard input is piped (`… | cvdesk keys import FILE`). Never from the command line, where other
+ * users of the machine could read it, and never typed visibly at a terminal.
+ */
 async function passphraseFrom(io: CliIO, options: { passphraseStdin?: boolean }, required: boolean): Promise<string | undefined> {
-  if (!options.passphraseStdin) {
-    if (required) throw new CliFailure('--passphrase-stdin is required: the passphrase is read from standard input, never from the command line', 2);
+  if (!options.passphraseStdin && !(required && io.stdinIsPiped?.())) {
+    if (required) throw new CliFailure('a passphrase is required: pipe it on standard input (or pass --passphrase-stdin); it is never read from the command line', 2);
     return undefined;
   }
   const passphrase = (await io.readStdin()).replace(/\r?\n$/, '');
@@ -69,7 +74,7 @@ export function registerKeysCommands(program: Command, io: CliIO): void {
     .command('import')
     .description('import an armoured, passphrase-protected private key (gpg --export-secret-keys --armor); it becomes the current key')
     .argument('<file>', 'the armoured private key')
-    .option('--passphrase-stdin', "read the key's passphrase from standard input (required)")
+    .option('--passphrase-stdin', "read the key's passphrase from standard input (the default when it is piped)")
     .option('--json', 'print JSON')
     .option('--data <dir>', 'data folder')
     .action(async (file: string, options: GlobalOptions & { passphraseStdin?: boolean }) => {

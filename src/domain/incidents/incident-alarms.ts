@@ -21,16 +21,23 @@ import { incidentUrl, type IncidentRow, type ProgramRef } from './incident.js';
  * whoever stored it calls `raiseDueAlarms` after commit and before answering. An alarm round takes
  * every due incident at once, in one transaction: one mail per on-call address listing them all,
  * one webhook event per incident, and each incident due again `alarmRepeatMinutes` later. So a
- * burst of incidents — or a flood meant to bury the on-call mailbox — makes one mail per round,
- * not one per incident. Repeats, and any round a crash cut short, are picked up by the alarm watch
+ * burst of incidents — or a flood meant to bury the on-call mailbox — makes one mail per round
+ * (submissions committed while a round is made join the next), not one per incident; the alarm is
+ * never held back to collect more. Repeats, and any round a crash cut short, are picked up by the alarm watch
  * (every minute in each process that runs jobs) and by the hourly task. Rounds hold a lock, so two
  * processes never alarm the same incident twice.
  */
 
-/** An incident due within this much is alarmed in the current round (repeats travel together). */
-const EARLY_TOLERANCE_MS = 60_000;
+/**
+ * An incident due within this much is alarmed in the current round (repeats travel together).
+ * Less than the shortest repeat interval (1 minute), so an incident a round has just alarmed is
+ * never due again within the same pass.
+ */
+const EARLY_TOLERANCE_MS = 30_000;
 /** Most incidents one round takes (and so one mail lists, in part). */
 const ROUND = 500;
+/** Most rounds one pass runs; a larger backlog is left for the next pass (the watch's, a minute later). */
+const ROUNDS_PER_PASS = 20;
 /** Most incidents one mail names; the rest are counted, with the link to the list. */
 const LISTED = 50;
 /** How often each process running jobs looks for due alarms. */
@@ -133,7 +140,7 @@ async function alarmRound(context: AppContext): Promise<number> {
 /** Every alarm that is due now, round after round; returns how many incidents were alarmed. */
 export async function runDueAlarms(context: AppContext): Promise<number> {
   let total = 0;
-  for (let taken = ROUND; taken === ROUND; total += taken) taken = await alarmRound(context);
+  for (let round = 0, taken = ROUND; taken === ROUND && round < ROUNDS_PER_PASS; round++, total += taken) taken = await alarmRound(context);
   return total;
 }
 

@@ -587,6 +587,29 @@ export async function setReplyKey(context: AppContext, token: string | undefined
   return { fingerprint };
 }
 
+/**
+ * Staff give the reporter's public key when the reporter did not (a mailed-in report whose key was
+ * inside the encryption, or sent separately): replies are then encrypted to it too, so the reporter
+ * can read them. A key the reporter gave cannot be replaced (409): replies must not be redirected to
+ * someone else's key. Audited with the fingerprint.
+ */
+export async function setReporterPublicKey(context: AppContext, actor: Actor, id: string, armoredKey: string): Promise<{ fingerprint: string }> {
+  return context.db.transaction().execute(async (trx) => {
+    const row = await findIncident(trx, id);
+    assertCanActOnIncident(actor, row);
+    const existing = await reporterKeyIds(context, row);
+    if (existing) {
+      throw new AppError('conflict', `publicKey: the reporter already gave a key (${existing.fingerprint}); it cannot be replaced`, [{ field: '/publicKey', message: 'the reporter gave a key' }]);
+    }
+    const key = await readReporterPublicKey(armoredKey, '/publicKey', context.clock.now());
+    const fingerprint = key.getFingerprint().toUpperCase();
+    const now = iso(context.clock.now());
+    await trx.updateTable('incidents').set({ contact_public_key: context.secrets.seal(key.armor()), updated_at: now }).where('id', '=', row.id).execute();
+    await recordAudit(context, trx, actor, { action: 'incident.reporter_key_set', objectType: 'incident', objectId: row.id, data: { fingerprint } });
+    return { fingerprint };
+  });
+}
+
 export interface IntakeInfo {
   statement: { version: number; text: string };
   maxMessageBytes: number;

@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { Actor } from '../auth/actor.js';
 import { sendMail } from '../mail/mail.service.js';
 import type { ReportRow } from '../reports/report.js';
-import type { UserRow } from '../users/user.js';
+import { userRoles, type UserRow } from '../users/user.js';
 import {
   NOTIFICATION_KIND_INFO,
   defaultPreference,
@@ -45,30 +45,49 @@ export interface NotificationMessage {
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-/** Each recipient's setting for `kind` (stored choice, else the default). */
-async function preferencesFor(db: Executor, userIds: string[], kind: NotificationKind): Promise<Map<string, { inApp: boolean; email: boolean }>> {
+/** Each recipient's setting for `kind` (stored choice, else the default for their roles). */
+async function preferencesFor(db: Executor, users: readonly UserRow[], kind: NotificationKind): Promise<Map<string, { inApp: boolean; email: boolean }>> {
   const found = new Map<string, { inApp: boolean; email: boolean }>();
+  const userIds = users.map((user) => user.id);
   for (let i = 0; i < userIds.length; i += 500) {
     const rows = await db.selectFrom('notification_preferences').select(['user_id', 'in_app', 'email']).where('kind', '=', kind).where('user_id', 'in', userIds.slice(i, i + 500)).execute();
     for (const row of rows) found.set(row.user_id, { inApp: row.in_app === 1, email: row.email === 1 });
   }
-  const fallback = defaultPreference(kind);
-  return new Map(userIds.map((id) => [id, found.get(id) ?? { inApp: fallback.inApp, email: fallback.email }]));
+  return new Map(
+    users.map((user) => {
+      const fallback = defaultPreference(kind, userRoles(user));
+      return [user.id, found.get(user.id) ?? { inApp: fallback.inApp, email: fallback.email }];
+    }),
+  );
+}
+
+/** Many messages mailed as one per recipient (the hourly missed-target pass), instead of one each. */
+export interface DigestMail {
+  subject: (count: number) => string;
+  intro: string;
 }
 
 /**
  * Sends each message to each recipient by the channels they chose (one lookup of their choices
- * per kind, however many messages). Disabled accounts get nothing.
+ * per kind, however many messages). Disabled accounts get nothing. With `digest`, a recipient who
+ * chose mail gets one mail listing their messages.
  */
-export async function notifyUsers(context: AppContext, trx: Executor, recipients: readonly UserRow[], messages: NotificationMessage | readonly NotificationMessage[]): Promise<void> {
+export async function notifyUsers(
+  context: AppContext,
+  trx: Executor,
+  recipients: readonly UserRow[],
+  messages: NotificationMessage | readonly NotificationMessage[],
+  options: { digest?: DigestMail | undefined } = {},
+): Promise<void> {
   const active = [...new Map(recipients.filter((user) => user.disabled_at === null).map((user) => [user.id, user])).values()];
   const list = Array.isArray(messages) ? (messages as readonly NotificationMessage[]) : [messages as NotificationMessage];
   if (active.length === 0 || list.length === 0) return;
   const preferencesByKind = new Map<NotificationKind, Map<string, { inApp: boolean; email: boolean }>>();
-  for (const kind of new Set(list.map((message) => message.kind))) preferencesByKind.set(kind, await preferencesFor(trx, active.map((user) => user.id), kind));
+  for (const kind of new Set(list.map((message) => message.kind))) preferencesByKind.set(kind, await preferencesFor(trx, active, kind));
   const now = iso(context.clock.now());
   const rows = [];
   const mails = [];
+  const digests = new Map<UserRow, string[]>();
   for (const message of list) {
     const preferences = preferencesByKind.get(message.kind)!;
     const title = clip(`${message.headline}: ${message.report.title}`, TITLE_MAX);
@@ -77,7 +96,9 @@ export async function notifyUsers(context: AppContext, trx: Executor, recipients
     for (const user of active) {
       const chosen = preferences.get(user.id)!;
       if (chosen.inApp) rows.push({ id: newId(), recipient_id: user.id, kind: message.kind, report_id: message.report.id, title, body, read_at: null, created_at: now });
-      if (chosen.email) {
+      if (chosen.email && options.digest) {
+        digests.set(user, [...(digests.get(user) ?? []), `- ${title.replace(/[\r\n]+/g, ' ')}\n  ${body ? `${body.replace(/[\r\n]+/g, ' ')}\n  ` : ''}${link}`]);
+      } else if (chosen.email) {
         mails.push({
           to: user.email,
           subject: `[cvdesk] ${message.headline}: ${message.report.title.replace(/[\r\n]+/g, ' ').slice(0, 120)}`,
@@ -87,6 +108,9 @@ export async function notifyUsers(context: AppContext, trx: Executor, recipients
     }
   }
   for (let i = 0; i < rows.length; i += 200) await trx.insertInto('notifications').values(rows.slice(i, i + 200)).execute();
+  for (const [user, lines] of digests) {
+    mails.push({ to: user.email, subject: `[cvdesk] ${options.digest!.subject(lines.length)}`, text: `${options.digest!.intro}\n\n${lines.join('\n')}\n\nYou can choose which notifications you get by mail in your account settings.\n` });
+  }
   for (const mail of mails) await sendMail(context, trx, mail);
 }
 
@@ -104,12 +128,14 @@ export function findTriageStaff(db: Executor): Promise<UserRow[]> {
 const STAFF_HEADLINES: Record<StaffNotificationKind, string> = {
   new_report: 'New report',
   reporter_reply: 'The reporter replied',
+  retest_incomplete: 'The fix is incomplete, says the reporter',
   sla_breach: 'Response target missed',
+  disclosure_requested: 'The reporter asked to disclose',
 };
 
 /**
  * Tells every active triager and lead (each as they chose for `kind`) about `report`: new reports,
- * reporter replies, SLA breaches. `text` is shown in the notification and the mail, so keep
+ * reporter replies, incomplete retests, disclosure requests by reporters, SLA breaches. `text` is shown in the notification and the mail, so keep
  * internal notes out of it. `except` skips one account (whoever caused it).
  */
 export async function notifyStaff(
@@ -129,6 +155,7 @@ export async function notifyStaffOfEach(
   trx: Executor,
   kind: StaffNotificationKind,
   items: readonly { report: Pick<ReportRow, 'id' | 'title'>; text: string; except?: string | null | undefined }[],
+  options: { digest?: DigestMail | undefined } = {},
 ): Promise<void> {
   if (items.length === 0) return;
   const staff = await findTriageStaff(trx);
@@ -145,7 +172,7 @@ export async function notifyStaffOfEach(
     byExcept.set(key, messages);
   }
   for (const [except, messages] of byExcept) {
-    await notifyUsers(context, trx, except === null ? staff : staff.filter((user) => user.id !== except), messages);
+    await notifyUsers(context, trx, except === null ? staff : staff.filter((user) => user.id !== except), messages, options);
   }
 }
 
@@ -209,7 +236,7 @@ export async function getNotificationPreferences(db: Executor, actor: Actor): Pr
   const byKind = new Map(stored.map((row) => [row.kind, row]));
   return kindsFor(actor.roles).map((kind) => {
     const row = byKind.get(kind);
-    return row ? { kind, description: NOTIFICATION_KIND_INFO[kind].description, inApp: row.in_app === 1, email: row.email === 1 } : defaultPreference(kind);
+    return row ? { kind, description: NOTIFICATION_KIND_INFO[kind].description, inApp: row.in_app === 1, email: row.email === 1 } : defaultPreference(kind, actor.roles);
   });
 }
 

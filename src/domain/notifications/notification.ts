@@ -5,34 +5,52 @@ import type { NotificationTable } from './notification.table.js';
 export type NotificationRow = Selectable<NotificationTable>;
 
 /**
- * What a notification is about. Reporter kinds concern the reporter's own reports and carry only
- * what the reporter may see; staff kinds go to triagers and leads (`assigned` to the assignee).
+ * What a notification is about. Reporter kinds concern the person's own reports (as submitter or
+ * collaborator) and carry only what a reporter may see; staff kinds go to triagers and leads
+ * (`assigned` to the assignee). `disclosure_requested` is both: the other side of a disclosure
+ * request hears of it.
  */
-export const NOTIFICATION_KINDS = ['state_changed', 'reply', 'severity_changed', 'reward_awarded', 'new_report', 'reporter_reply', 'assigned', 'sla_breach'] as const;
+export const NOTIFICATION_KINDS = [
+  'state_changed',
+  'reply',
+  'severity_changed',
+  'reward_awarded',
+  'disclosure_requested',
+  'new_report',
+  'reporter_reply',
+  'retest_incomplete',
+  'assigned',
+  'sla_breach',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Kinds `notifyStaff` sends to every active triager and lead. */
-export const STAFF_NOTIFICATION_KINDS = ['new_report', 'reporter_reply', 'sla_breach'] as const;
+export const STAFF_NOTIFICATION_KINDS = ['new_report', 'reporter_reply', 'retest_incomplete', 'sla_breach', 'disclosure_requested'] as const;
 export type StaffNotificationKind = (typeof STAFF_NOTIFICATION_KINDS)[number];
 
-export type ReporterNotificationKind = 'state_changed' | 'reply' | 'severity_changed' | 'reward_awarded';
+export type ReporterNotificationKind = 'state_changed' | 'reply' | 'severity_changed' | 'reward_awarded' | 'disclosure_requested';
 
 interface KindInfo {
   audience: 'reporter' | 'staff';
   /** Mail is on unless the person turns it off (in-app is always on by default). */
   mailByDefault: boolean;
+  /** Roles for whom mail is on by default even though `mailByDefault` is not (leads: missed targets). */
+  mailByDefaultFor?: readonly Role[];
   description: string;
 }
 
 export const NOTIFICATION_KIND_INFO: Record<NotificationKind, KindInfo> = {
   state_changed: { audience: 'reporter', mailByDefault: true, description: 'One of your reports changed state' },
-  reply: { audience: 'reporter', mailByDefault: true, description: 'The security team replied on one of your reports' },
+  reply: { audience: 'reporter', mailByDefault: true, description: 'The security team (or a fellow reporter) replied on one of your reports' },
   severity_changed: { audience: 'reporter', mailByDefault: true, description: 'The severity of one of your reports changed' },
-  reward_awarded: { audience: 'reporter', mailByDefault: true, description: 'You were awarded a reward for one of your reports' },
+  reward_awarded: { audience: 'reporter', mailByDefault: true, description: 'A reward of yours on one of your reports was awarded, paid or cancelled' },
+  disclosure_requested: { audience: 'reporter', mailByDefault: true, description: 'The other side asked to disclose a report you take part in' },
   new_report: { audience: 'staff', mailByDefault: true, description: 'A new report was submitted' },
   reporter_reply: { audience: 'staff', mailByDefault: false, description: 'A reporter replied on a report' },
+  retest_incomplete: { audience: 'staff', mailByDefault: true, description: 'A reporter found a fix incomplete on retest, reopening the report' },
   assigned: { audience: 'staff', mailByDefault: true, description: 'A report was assigned to you' },
-  sla_breach: { audience: 'staff', mailByDefault: false, description: 'A report missed a response target' },
+  // Mailed as one digest per hourly pass; leads get it unless they turn it off, triagers if they turn it on.
+  sla_breach: { audience: 'staff', mailByDefault: false, mailByDefaultFor: ['lead'], description: 'A report missed a response target (mail: one digest per hourly check)' },
 };
 
 export function isNotificationKind(value: string): value is NotificationKind {
@@ -52,9 +70,10 @@ export interface NotificationPreference {
   email: boolean;
 }
 
-export function defaultPreference(kind: NotificationKind): NotificationPreference {
+/** The setting for `kind` of someone who has not chosen; some kinds mail some roles by default. */
+export function defaultPreference(kind: NotificationKind, roles: readonly Role[]): NotificationPreference {
   const info = NOTIFICATION_KIND_INFO[kind];
-  return { kind, description: info.description, inApp: true, email: info.mailByDefault };
+  return { kind, description: info.description, inApp: true, email: info.mailByDefault || roles.some((role) => info.mailByDefaultFor?.includes(role) ?? false) };
 }
 
 export interface NotificationView {

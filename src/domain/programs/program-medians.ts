@@ -1,10 +1,18 @@
 import type { Executor } from '../../db/dialect.js';
+import { bountyAwardedSince, measures, waitedHours, type SlaMetric } from '../reports/report-sla.js';
 import type { ProgramRow } from './program.js';
 
 export interface ResponseMedians {
-  /** Median hours (to 0.01 h) from submission, over the most recent reports that reached each milestone. */
+  /**
+   * Median hours (to 0.01 h) from submission to each step over the most recent reports, in the
+   * programme's clock (business hours when it counts business days). A report still waiting
+   * counts with its age now (it has waited at least that long); one closed without the step is
+   * left out. Null when no report counts.
+   */
   firstResponseHours: number | null;
   triageHours: number | null;
+  /** Bounty programmes only: to the first reward that stands. */
+  bountyHours: number | null;
   resolutionHours: number | null;
   sampleSize: number;
 }
@@ -19,21 +27,28 @@ function median(values: number[]): number | null {
   return Math.round(value * 100) / 100;
 }
 
-const hoursBetween = (from: string, to: string | null) => (to ? (new Date(to).getTime() - new Date(from).getTime()) / 3_600_000 : undefined);
-
 /**
  * What the programme really achieves, shown beside its promised targets on the public page:
- * medians over its most recent reports (in calendar hours).
+ * medians over its most recent reports, measured as its targets are (`waitedHours`).
  */
-export async function measuredMedians(db: Executor, program: ProgramRow): Promise<ResponseMedians> {
+export async function measuredMedians(db: Executor, program: ProgramRow, now: Date): Promise<ResponseMedians> {
   const rows = await db
     .selectFrom('reports')
-    .select(['created_at', 'first_response_at', 'triaged_at', 'resolved_at'])
+    .select(['id', 'state', 'created_at', 'first_response_at', 'triaged_at', 'resolved_at'])
     .where('program_id', '=', program.id)
     .orderBy('created_at', 'desc')
     .limit(SAMPLE)
     .execute();
-  const pick = (key: 'first_response_at' | 'triaged_at' | 'resolved_at') =>
-    rows.map((r) => hoursBetween(r.created_at, r[key])).filter((h): h is number => h !== undefined);
-  return { firstResponseHours: median(pick('first_response_at')), triageHours: median(pick('triaged_at')), resolutionHours: median(pick('resolved_at')), sampleSize: rows.length };
+  const oldest = rows.at(-1)?.created_at;
+  const awarded = oldest && measures(program, 'bounty') ? await bountyAwardedSince(db, program.id, oldest) : new Map<string, string>();
+  const businessDays = program.business_days === 1;
+  const of = (metric: SlaMetric) =>
+    measures(program, metric) ? median(rows.map((r) => waitedHours(r, metric, awarded.get(r.id) ?? null, now, businessDays)).filter((h): h is number => h !== null)) : null;
+  return {
+    firstResponseHours: of('first_response'),
+    triageHours: of('triage'),
+    bountyHours: of('bounty'),
+    resolutionHours: of('resolution'),
+    sampleSize: rows.length,
+  };
 }

@@ -171,12 +171,32 @@ export async function getVisibleProgram(db: Executor, actor: Actor, slugOrId: st
   return program;
 }
 
-export async function presentProgram(db: Executor, program: ProgramRow): Promise<ProgramView> {
+export interface PolicyVersionView {
+  version: number;
+  current: boolean;
+  markdown: string;
+  html: string;
+  createdAt: string;
+}
+
+/**
+ * One version of a programme's policy, for whoever may see the programme: every report records the
+ * version its reporter accepted, and that text must stay readable after the policy changes.
+ */
+export async function getPolicyVersion(db: Executor, actor: Actor, slugOrId: string, version: number): Promise<PolicyVersionView> {
+  const program = await getVisibleProgram(db, actor, slugOrId);
+  const row = await db.selectFrom('program_policies').select(['version', 'body', 'created_at']).where('program_id', '=', program.id).where('version', '=', version).executeTakeFirst();
+  if (!row) throw notFound('Policy version');
+  return { version: row.version, current: row.version === program.policy_version, ...rendered(row.body), createdAt: row.created_at };
+}
+
+/** `now`: the app clock's time, from which still-waiting reports are aged for the medians. */
+export async function presentProgram(db: Executor, program: ProgramRow, now: Date): Promise<ProgramView> {
   const [assets, exclusions, policy, medians] = await Promise.all([
     findAssets(db, program.id),
     findExclusions(db, program.id),
     findPolicy(db, program.id, program.policy_version),
-    measuredMedians(db, program),
+    measuredMedians(db, program, now),
   ]);
   return {
     id: program.id,

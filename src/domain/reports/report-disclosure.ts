@@ -38,7 +38,7 @@ export function findDisclosure(db: Executor, reportId: string): Promise<Disclosu
  * `mutual` only when both agree; `none` never.
  */
 export async function requestDisclosure(context: AppContext, trx: Executor, actor: Actor, id: string): Promise<DisclosureRow> {
-  const report = await getReportRow(trx, actor, id);
+  const report = await getReportRow(trx, actor, id, context.engine);
   const who = side(actor, report);
   if (report.state !== 'resolved') throw new AppError('conflict', 'Only a resolved report can be disclosed');
   const settings = await programDisclosure(trx, report);
@@ -67,6 +67,8 @@ export async function requestDisclosure(context: AppContext, trx: Executor, acto
     await trx.insertInto('report_disclosures').values(row).onConflict((oc) => oc.column('report_id').doNothing()).execute();
     row = (await findDisclosure(trx, id))!;
   }
+  const repeated = (who === 'reporter' ? row.reporter_agreed_at : row.staff_agreed_at) !== null;
+  const otherAgreed = (who === 'reporter' ? row.staff_agreed_at : row.reporter_agreed_at) !== null;
   const agreed = who === 'reporter' ? { reporter_agreed_at: row.reporter_agreed_at ?? iso(now) } : { staff_agreed_at: row.staff_agreed_at ?? iso(now) };
   await trx.updateTable('report_disclosures').set(agreed).where('report_id', '=', id).execute();
   row = { ...row, ...agreed };
@@ -81,8 +83,13 @@ export async function requestDisclosure(context: AppContext, trx: Executor, acto
     created_at: iso(now),
   });
   await recordAudit(context, trx, actor, { action: 'report.disclosure_agreed', objectType: 'report', objectId: id, data: { by: who } });
-  if (row.reporter_agreed_at && row.staff_agreed_at) return publishDisclosure(context, trx, actor, report, row);
-  return row;
+  const published = row.reporter_agreed_at && row.staff_agreed_at ? await publishDisclosure(context, trx, actor, report, row) : row;
+  // The other side hears of a request to them; staff also of the reporter's agreement to a limited
+  // disclosure still waiting for its summary. Published at once, the state change tells everyone;
+  // asking again tells nobody twice.
+  const tell = !repeated && !published.published_at && (!otherAgreed || who === 'reporter');
+  if (tell) await publishReportEvent(context, trx, actor, { type: 'report.disclosure_requested', report, by: who, dueAt: row.due_at });
+  return published;
 }
 
 export interface DisclosureText {
@@ -99,7 +106,7 @@ export interface DisclosureText {
 
 /** Staff write the public summary and redact the report's text before it is published. */
 export async function editDisclosure(context: AppContext, trx: Executor, actor: Actor, id: string, text: DisclosureText): Promise<DisclosureRow> {
-  const report = await getReportRow(trx, actor, id);
+  const report = await getReportRow(trx, actor, id, context.engine);
   if (side(actor, report) !== 'staff') throw forbidden('Only the triage team edits what is disclosed');
   const row = await findDisclosure(trx, id);
   if (!row) throw new AppError('conflict', 'Disclosure has not been requested for this report');

@@ -18,6 +18,8 @@ export interface DuplicateSuggestion {
  */
 const PROBE_TERMS = 12;
 const CANDIDATES = 80;
+/** Pages of candidates read at most when later reports crowd the earlier ones out. */
+const CANDIDATE_PAGES = 5;
 const SAME_ASSET_BONUS = 0.15;
 const SAME_CWE_BONUS = 0.1;
 
@@ -58,24 +60,40 @@ export async function suggestDuplicates(db: Executor, report: Pick<ReportRow, 'i
     .slice(0, PROBE_TERMS)
     .map((t) => t.term);
   if (probe.length === 0) return [];
-  // Covering-index scan of the probe terms' postings only; later reports are dropped below rather
-  // than joined here, which would look up every posting's report.
-  const candidates = await db
+  // Covering-index scan of the probe terms' postings only; later reports are dropped afterwards
+  // rather than joined here, which would look up every posting's report. When later reports fill
+  // a page of candidates (a burst of copies of a known bug), the next page is read, so the earlier
+  // original is not crowded out.
+  const candidateRows: Pick<ReportRow, 'id' | 'title' | 'state' | 'created_at' | 'asset_id' | 'cwe'>[] = [];
+  for (let page = 0; page < CANDIDATE_PAGES; page++) {
+    const candidates = await db
+      .selectFrom('report_terms')
+      .select(['report_id as id', (eb) => eb.fn.countAll<number>().as('shared')])
+      .where('program_id', '=', report.program_id)
+      .where('term', 'in', probe)
+      .where('report_id', '!=', report.id)
+      .groupBy('report_id')
+      .orderBy('shared', 'desc')
+      .orderBy('report_id')
+      .limit(CANDIDATES)
+      .offset(page * CANDIDATES)
+      .execute();
+    if (candidates.length === 0) break;
+    const earlier = await db
+      .selectFrom('reports')
+      .select(['id', 'title', 'state', 'created_at', 'asset_id', 'cwe'])
+      .where('id', 'in', candidates.map((c) => c.id))
+      .where('created_at', '<=', report.created_at)
+      .execute();
+    candidateRows.push(...earlier);
+    if (candidates.length < CANDIDATES || candidateRows.length >= CANDIDATES / 2) break;
+  }
+  if (candidateRows.length === 0) return [];
+  const candidateTerms = await db
     .selectFrom('report_terms')
-    .select(['report_id as id', (eb) => eb.fn.countAll<number>().as('shared')])
-    .where('program_id', '=', report.program_id)
-    .where('term', 'in', probe)
-    .where('report_id', '!=', report.id)
-    .groupBy('report_id')
-    .orderBy('shared', 'desc')
-    .limit(CANDIDATES)
+    .select(['report_id', 'term', 'weight'])
+    .where('report_id', 'in', candidateRows.map((row) => row.id))
     .execute();
-  if (candidates.length === 0) return [];
-  const ids = candidates.map((c) => c.id);
-  const [candidateTerms, candidateRows] = await Promise.all([
-    db.selectFrom('report_terms').select(['report_id', 'term', 'weight']).where('report_id', 'in', ids).execute(),
-    db.selectFrom('reports').select(['id', 'title', 'state', 'created_at', 'asset_id', 'cwe']).where('id', 'in', ids).where('created_at', '<=', report.created_at).execute(),
-  ]);
   const ownVector = new Map(own.map((t) => [t.term, tf(t.weight) * idf(t.term)]));
   const ownNorm = Math.hypot(...ownVector.values());
   const byReport = new Map<string, { term: string; weight: number }[]>();

@@ -3,17 +3,30 @@ import type { Executor } from '../../db/dialect.js';
 import { actorId, type Actor } from '../auth/actor.js';
 import type { ReporterNotificationKind } from '../notifications/notification.js';
 import { notifyUsers } from '../notifications/notification.service.js';
+import { findCollaborators } from '../rewards/collaborators.js';
 import { findUserById } from '../users/user.repository.js';
+import type { UserRow } from '../users/user.js';
 import type { ReportRow } from './report.js';
 
 export { notifyStaff } from '../notifications/notification.service.js';
 
 /**
- * Tells the reporter that something they can see changed, in-app and/or by mail as they chose.
- * `publicText` must be something the reporter may read (a public reply, a close reason), never
- * an internal note. Nobody is told about what they did themselves.
+ * The people on the reporter's side of a report: its submitter and the collaborators they named.
+ * Disabled accounts are dropped by `notifyUsers`.
  */
-export async function notifyReporter(
+export async function reportParticipantUsers(trx: Executor, report: Pick<ReportRow, 'id' | 'reporter_id'>, options: { collaborators?: boolean } = {}): Promise<UserRow[]> {
+  const collaborators = options.collaborators === false ? [] : await findCollaborators(trx, report.id);
+  const ids = [report.reporter_id, ...collaborators.map((c) => c.user_id)];
+  return trx.selectFrom('users').selectAll().where('id', 'in', ids).execute();
+}
+
+/**
+ * Tells the reporter and the report's collaborators that something they can see changed, in-app
+ * and/or by mail as each chose. `publicText` must be something a reporter may read (a public
+ * reply, a close reason), never an internal note. Nobody is told about what they did themselves.
+ * `collaborators: false` for news that is the submitter's alone (their own reward entry).
+ */
+export async function notifyParticipants(
   context: AppContext,
   trx: Executor,
   actor: Actor,
@@ -21,11 +34,10 @@ export async function notifyReporter(
   report: ReportRow,
   headline: string,
   publicText: string,
+  options: { collaborators?: boolean } = {},
 ): Promise<void> {
-  if (actorId(actor) === report.reporter_id) return;
-  const reporter = await findUserById(trx, report.reporter_id);
-  if (!reporter) return;
-  await notifyUsers(context, trx, [reporter], { kind, report, headline, text: publicText });
+  const recipients = (await reportParticipantUsers(trx, report, options)).filter((user) => user.id !== actorId(actor));
+  await notifyUsers(context, trx, recipients, { kind, report, headline, text: publicText });
 }
 
 /** Tells a triager or lead that a report is now theirs (unless they assigned it to themselves). */

@@ -12,7 +12,7 @@ import { REPORT_LIMITS, type ReportRow } from './report.js';
 
 /** After `resolved`, staff ask the reporter to confirm the fix. */
 export async function requestRetest(context: AppContext, trx: Executor, actor: Actor, id: string, note: string | undefined): Promise<ReportRow> {
-  const report = await getReportRow(trx, actor, id);
+  const report = await getReportRow(trx, actor, id, context.engine);
   assertCanTriage(actor, report);
   if (report.state !== 'resolved') throw new AppError('conflict', 'Only a resolved report can be retested');
   const now = iso(context.clock.now());
@@ -26,10 +26,10 @@ export async function requestRetest(context: AppContext, trx: Executor, actor: A
 
 /**
  * The reporter's verdict: `fixed` confirms; `incomplete` reopens the report (resolved → triaged)
- * with their note, so the team picks it up again.
+ * with their note, and triagers and leads are told, so the team picks it up again.
  */
 export async function answerRetest(context: AppContext, trx: Executor, actor: Actor, id: string, outcome: 'fixed' | 'incomplete', note: string | undefined): Promise<ReportRow> {
-  const report = await getReportRow(trx, actor, id);
+  const report = await getReportRow(trx, actor, id, context.engine);
   if (actor.kind !== 'user' || actor.userId !== report.reporter_id) throw forbidden('Only the reporter answers a retest request');
   if (report.retest_state !== 'requested' || report.state !== 'resolved') throw new AppError('conflict', 'No retest has been asked for on this report');
   if (outcome === 'incomplete' && !note?.trim()) throw invalid('/note', 'say what is still broken');
@@ -43,6 +43,9 @@ export async function answerRetest(context: AppContext, trx: Executor, actor: Ac
   }
   await recordAudit(context, trx, actor, { action: `report.retest_${outcome}`, objectType: 'report', objectId: id });
   const updated = { ...report, ...changes, updated_at: now };
-  if (outcome === 'incomplete') await publishReportEvent(context, trx, actor, { type: 'report.state_changed', report: updated, from: 'resolved', to: 'triaged', reason: note?.trim() ?? null });
+  if (outcome === 'incomplete') {
+    await publishReportEvent(context, trx, actor, { type: 'report.state_changed', report: updated, from: 'resolved', to: 'triaged', reason: note?.trim() ?? null });
+    await publishReportEvent(context, trx, actor, { type: 'report.retest_incomplete', report: updated, note: note!.trim() });
+  }
   return updated;
 }

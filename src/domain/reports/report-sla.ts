@@ -3,21 +3,36 @@ import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/dialect.js';
 import { iso } from '../../shared/time.js';
 import type { Duration, ProgramRow, ResponseTargets } from '../programs/program.js';
-import { OPEN_STATES } from './report-state.js';
+import { OPEN_STATES, type ReportState } from './report-state.js';
 import type { ReportRow } from './report.js';
 
-export const SLA_METRICS = ['first_response', 'triage', 'resolution'] as const;
+export const SLA_METRICS = ['first_response', 'triage', 'bounty', 'resolution'] as const;
 export type SlaMetric = (typeof SLA_METRICS)[number];
+/** The metrics whose stop is a column of the report; the bounty clock stops at the first reward (rewards table). */
+type ColumnMetric = Exclude<SlaMetric, 'bounty'>;
 
-const TARGET_OF: Record<SlaMetric, keyof ResponseTargets> = { first_response: 'firstResponse', triage: 'triage', resolution: 'resolution' };
-const MET_AT: Record<SlaMetric, 'first_response_at' | 'triaged_at' | 'resolved_at'> = { first_response: 'first_response_at', triage: 'triaged_at', resolution: 'resolved_at' };
-const DUE_AT: Record<SlaMetric, 'first_response_due_at' | 'triage_due_at' | 'resolution_due_at'> = {
+const TARGET_OF: Record<SlaMetric, keyof ResponseTargets> = { first_response: 'firstResponse', triage: 'triage', bounty: 'bounty', resolution: 'resolution' };
+const MET_AT: Record<ColumnMetric, 'first_response_at' | 'triaged_at' | 'resolved_at'> = { first_response: 'first_response_at', triage: 'triaged_at', resolution: 'resolved_at' };
+const DUE_AT: Record<SlaMetric, 'first_response_due_at' | 'triage_due_at' | 'bounty_due_at' | 'resolution_due_at'> = {
   first_response: 'first_response_due_at',
   triage: 'triage_due_at',
+  bounty: 'bounty_due_at',
   resolution: 'resolution_due_at',
+};
+/**
+ * The states in which each clock runs (and can be breached). A bounty is still owed on a resolved
+ * report (resolved reports can be rewarded); a report closed otherwise stops every clock but the
+ * first response's, which must be answered all the same.
+ */
+const RUNNING: Record<SlaMetric, readonly ReportState[]> = {
+  first_response: OPEN_STATES,
+  triage: OPEN_STATES,
+  bounty: [...OPEN_STATES, 'resolved'],
+  resolution: OPEN_STATES,
 };
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const isWeekend = (date: Date) => date.getUTCDay() === 0 || date.getUTCDay() === 6;
 
 /**
@@ -44,15 +59,74 @@ export function dueAfter(start: Date, duration: Duration, businessDays: boolean)
   return new Date(cursor);
 }
 
+/** Weekday time (UTC) from a fixed Monday to `t`, in ms: the difference of two readings is the business time between them. */
+function businessClock(t: number): number {
+  const day = Math.floor(t / DAY);
+  const sinceMonday = day + 3; // 1970-01-01 was a Thursday: day -3 was a Monday
+  const week = Math.floor(sinceMonday / 7);
+  const weekday = sinceMonday - week * 7; // 0 Monday … 6 Sunday
+  return (week * 5 + Math.min(weekday, 5)) * DAY + (weekday < 5 ? t - day * DAY : 0);
+}
+
+/**
+ * Hours between two moments in the programme's clock: calendar time, or in business days the
+ * weekday time only (the inverse of `dueAfter`, so a report answered exactly at its due time took
+ * exactly its target). A business day is 24 hours of a weekday, as in the targets.
+ */
+export function elapsedHours(from: string | Date, to: string | Date, businessDays: boolean): number {
+  const a = new Date(from).getTime();
+  const b = new Date(to).getTime();
+  return (businessDays ? businessClock(b) - businessClock(a) : b - a) / HOUR;
+}
+
+/** Whether the programme measures this metric: a bounty only in bounty programmes (a VDP pays none). */
+export const measures = (program: Pick<ProgramRow, 'kind'>, metric: SlaMetric) => metric !== 'bounty' || program.kind === 'bounty';
+
 /** Due times for a report submitted now under the programme's current targets. */
-export function dueTimes(program: Pick<ProgramRow, 'response_targets' | 'business_days'>, submittedAt: Date): Pick<ReportRow, 'first_response_due_at' | 'triage_due_at' | 'resolution_due_at'> {
+export function dueTimes(
+  program: Pick<ProgramRow, 'response_targets' | 'business_days' | 'kind'>,
+  submittedAt: Date,
+): Pick<ReportRow, 'first_response_due_at' | 'triage_due_at' | 'bounty_due_at' | 'resolution_due_at'> {
   const targets = JSON.parse(program.response_targets) as ResponseTargets;
   const due = (metric: SlaMetric) => {
     const target = targets[TARGET_OF[metric]];
-    return target ? iso(dueAfter(submittedAt, target, program.business_days === 1)) : null;
+    return target && measures(program, metric) ? iso(dueAfter(submittedAt, target, program.business_days === 1)) : null;
   };
-  return { first_response_due_at: due('first_response'), triage_due_at: due('triage'), resolution_due_at: due('resolution') };
+  return { first_response_due_at: due('first_response'), triage_due_at: due('triage'), bounty_due_at: due('bounty'), resolution_due_at: due('resolution') };
 }
+
+/**
+ * When each report's bounty clock stopped: its first reward that stands (a cancelled one was
+ * withdrawn, so it does not count). One query for a page or batch of reports (at most a few hundred ids).
+ */
+export async function bountyAwardedAt(db: Executor, reportIds: readonly string[]): Promise<Map<string, string>> {
+  if (reportIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('rewards')
+    .select(['report_id', (eb) => eb.fn.min('created_at').as('awarded_at')])
+    .where('report_id', 'in', [...reportIds])
+    .where('state', '<>', 'cancelled')
+    .groupBy('report_id')
+    .execute();
+  return new Map(rows.map((row) => [row.report_id, String(row.awarded_at)]));
+}
+
+/** The same for every report of a programme submitted since `since` (one grouped query, for the figures). */
+export async function bountyAwardedSince(db: Executor, programId: string, since: string): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('rewards')
+    .innerJoin('reports', 'reports.id', 'rewards.report_id')
+    .select(['rewards.report_id', (eb) => eb.fn.min('rewards.created_at').as('awarded_at')])
+    .where('reports.program_id', '=', programId)
+    .where('reports.created_at', '>=', since)
+    .where('rewards.state', '<>', 'cancelled')
+    .groupBy('rewards.report_id')
+    .execute();
+  return new Map(rows.map((row) => [row.report_id, String(row.awarded_at)]));
+}
+
+type ClockFields = Pick<ReportRow, 'state' | 'created_at' | 'first_response_at' | 'triaged_at' | 'resolved_at'>;
+const metAt = (report: ClockFields, metric: SlaMetric, bountyAt: string | null | undefined) => (metric === 'bounty' ? (bountyAt ?? null) : report[MET_AT[metric]]);
 
 export interface SlaClock {
   metric: SlaMetric;
@@ -62,56 +136,118 @@ export interface SlaClock {
   state: 'met' | 'missed' | 'pending' | 'breached' | 'void';
 }
 
-/** The report's clocks, for its page and the inbox. */
-export function slaClocks(report: ReportRow, now: Date): SlaClock[] {
-  const open = OPEN_STATES.includes(report.state);
+/**
+ * The report's clocks, for its page and the inbox. `bountyAt` is when its first standing reward
+ * was made (`bountyAwardedAt`), null for none; left undefined, the bounty clock is not shown
+ * (the caller did not look it up).
+ */
+export function slaClocks(report: ReportRow, now: Date, bountyAt?: string | null): SlaClock[] {
   return SLA_METRICS.flatMap((metric): SlaClock[] => {
     const dueAt = report[DUE_AT[metric]];
-    if (!dueAt) return [];
-    const metAt = report[MET_AT[metric]];
-    const state = metAt ? (metAt <= dueAt ? 'met' : 'missed') : !open && metric !== 'first_response' ? 'void' : iso(now) > dueAt ? 'breached' : 'pending';
-    return [{ metric, dueAt, metAt, state }];
+    if (!dueAt || (metric === 'bounty' && bountyAt === undefined)) return [];
+    const met = metAt(report, metric, bountyAt);
+    const running = RUNNING[metric].includes(report.state);
+    const state = met ? (met <= dueAt ? 'met' : 'missed') : !running && metric !== 'first_response' ? 'void' : iso(now) > dueAt ? 'breached' : 'pending';
+    return [{ metric, dueAt, metAt: met, state }];
   });
 }
 
 /**
- * SQL for "some clock is breached now", portable: due times are ISO strings, which compare in
- * time order. Resolution and triage only run while the report is open.
+ * How long a report took to reach a step, in hours of the programme's clock; while that clock
+ * still runs, its age now: it has waited at least that long, and leaving it out would make the
+ * figures look better than what reporters live through. Null when it was closed without the step.
  */
-export function breachedCondition(now: Date) {
-  const at = iso(now);
-  const open = sql.join(OPEN_STATES.map((s) => sql.lit(s)));
-  return sql<boolean>`(
-    (first_response_at is null and first_response_due_at < ${at} and state in (${open}))
-    or (triaged_at is null and triage_due_at < ${at} and state in (${open}))
-    or (resolved_at is null and resolution_due_at < ${at} and state in (${open}))
-  )`;
+export function waitedHours(report: ClockFields, metric: SlaMetric, bountyAt: string | null | undefined, now: Date, businessDays: boolean): number | null {
+  const met = metAt(report, metric, bountyAt);
+  if (met) return elapsedHours(report.created_at, met, businessDays);
+  if (!RUNNING[metric].includes(report.state)) return null;
+  return Math.max(0, elapsedHours(report.created_at, now, businessDays));
 }
 
-/** Records breaches not yet noticed and returns them (each is noticed once). */
-export async function noticeNewBreaches(context: AppContext, trx: Executor): Promise<{ report: ReportRow; metric: SlaMetric; dueAt: string }[]> {
+const statesSql = (states: readonly ReportState[]) => sql.join(states.map((s) => sql.lit(s)));
+
+/** SQL for "this metric's clock is breached now" on a row of `reports`; portable: due times are ISO strings, which compare in time order. */
+function metricBreachedSql(metric: SlaMetric, at: string) {
+  const running = sql`reports.state in (${statesSql(RUNNING[metric])})`;
+  const due = sql.ref(`reports.${DUE_AT[metric]}`);
+  if (metric === 'bounty') {
+    // The rewards_report index (report_id, created_at) answers this per breached row.
+    return sql<boolean>`(${due} < ${at} and ${running} and not exists (select 1 from rewards where rewards.report_id = reports.id and rewards.state <> 'cancelled'))`;
+  }
+  return sql<boolean>`(${sql.ref(`reports.${MET_AT[metric]}`)} is null and ${due} < ${at} and ${running})`;
+}
+
+/** SQL for "some clock is breached now" (the inbox's filter). */
+export function breachedCondition(now: Date) {
+  const at = iso(now);
+  return sql<boolean>`(${sql.join(SLA_METRICS.map((metric) => metricBreachedSql(metric, at)), sql` or `)})`;
+}
+
+/** SQL for "some clock is breached now and that breach was not noticed yet". */
+function unnoticedBreachCondition(now: Date) {
+  const at = iso(now);
+  const unnoticed = (metric: SlaMetric) =>
+    sql<boolean>`(${metricBreachedSql(metric, at)} and not exists (select 1 from sla_breaches where sla_breaches.report_id = reports.id and sla_breaches.metric = ${sql.lit(metric)}))`;
+  return sql<boolean>`(${sql.join(SLA_METRICS.map(unnoticed), sql` or `)})`;
+}
+
+const NOTICE_BATCH = 500;
+
+export interface NoticedBreach {
+  report: ReportRow;
+  metric: SlaMetric;
+  dueAt: string;
+}
+
+/**
+ * Records every breach not yet noticed and returns them (each is noticed once). Reads in batches
+ * of reports by id (keyset), taking only reports with a breach not yet in sla_breaches, so however
+ * many are overdue at once all are noticed in one run.
+ */
+export async function noticeNewBreaches(context: AppContext, trx: Executor): Promise<NoticedBreach[]> {
   const now = context.clock.now();
-  const candidates = await trx.selectFrom('reports').selectAll().where(breachedCondition(now)).limit(500).execute();
-  const found: { report: ReportRow; metric: SlaMetric; dueAt: string }[] = [];
-  for (const report of candidates) {
-    for (const clock of slaClocks(report, now).filter((c) => c.state === 'breached')) {
+  const found: NoticedBreach[] = [];
+  let after: string | null = null;
+  for (;;) {
+    let query = trx.selectFrom('reports').selectAll().where(unnoticedBreachCondition(now)).orderBy('id').limit(NOTICE_BATCH);
+    if (after !== null) query = query.where('id', '>', after);
+    const batch = await query.execute();
+    if (batch.length === 0) break;
+    const awarded = await bountyAwardedAt(trx, batch.filter((r) => r.bounty_due_at !== null).map((r) => r.id));
+    const breaches = batch.flatMap((report) =>
+      slaClocks(report, now, awarded.get(report.id) ?? null)
+        .filter((clock) => clock.state === 'breached')
+        .map((clock) => ({ report, metric: clock.metric, dueAt: clock.dueAt })),
+    );
+    if (breaches.length > 0) {
       const inserted = await trx
         .insertInto('sla_breaches')
-        .values({ report_id: report.id, metric: clock.metric, due_at: clock.dueAt, noticed_at: iso(now) })
+        .values(breaches.map((b) => ({ report_id: b.report.id, metric: b.metric, due_at: b.dueAt, noticed_at: iso(now) })))
         .onConflict((oc) => oc.columns(['report_id', 'metric']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) found.push({ report, metric: clock.metric, dueAt: clock.dueAt });
+        .returning(['report_id', 'metric'])
+        .execute();
+      const fresh = new Set(inserted.map((row) => `${row.report_id}/${row.metric}`));
+      found.push(...breaches.filter((b) => fresh.has(`${b.report.id}/${b.metric}`)));
     }
+    if (batch.length < NOTICE_BATCH) break;
+    after = batch[batch.length - 1]!.id;
   }
   return found;
+}
+
+export interface HoursStat {
+  median: number | null;
+  p90: number | null;
 }
 
 export interface MonthlySla {
   month: string;
   submitted: number;
-  firstResponseHours: { median: number | null; p90: number | null };
-  triageHours: { median: number | null; p90: number | null };
-  resolutionHours: { median: number | null; p90: number | null };
+  firstResponseHours: HoursStat;
+  triageHours: HoursStat;
+  /** Bounty programmes only (null figures in a VDP). */
+  bountyHours: HoursStat;
+  resolutionHours: HoursStat;
   breaches: number;
   /** Reports open at the end of the month. */
   openAtEnd: number;
@@ -124,30 +260,40 @@ function percentile(values: number[], p: number): number | null {
   return Math.round(sorted[index]! * 10) / 10;
 }
 
+const STAT_KEY: Record<SlaMetric, 'firstResponseHours' | 'triageHours' | 'bountyHours' | 'resolutionHours'> = {
+  first_response: 'firstResponseHours',
+  triage: 'triageHours',
+  bounty: 'bountyHours',
+  resolution: 'resolutionHours',
+};
+
 /**
- * Per month (UTC) of submission: medians and 90th percentiles of the hours to each milestone,
- * breaches, and the open backlog at each month's end.
+ * Per month (UTC) of submission: medians and 90th percentiles of the hours to each milestone in
+ * the programme's clock (business hours when it counts business days), reports still waiting
+ * counted at their age now (`waitedHours`); breaches, and the open backlog at each month's end.
  */
-export async function slaDashboard(db: Executor, programId: string, months: number, now: Date): Promise<MonthlySla[]> {
+export async function slaDashboard(db: Executor, program: Pick<ProgramRow, 'id' | 'kind' | 'business_days'>, months: number, now: Date): Promise<MonthlySla[]> {
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (months - 1), 1));
+  const businessDays = program.business_days === 1;
   const rows = await db
     .selectFrom('reports')
     .select(['id', 'created_at', 'first_response_at', 'triaged_at', 'resolved_at', 'state', 'updated_at'])
-    .where('program_id', '=', programId)
+    .where('program_id', '=', program.id)
     .where('created_at', '>=', iso(start))
     .execute();
+  const awarded = program.kind === 'bounty' ? await bountyAwardedSince(db, program.id, iso(start)) : new Map<string, string>();
   const breaches = await db
     .selectFrom('sla_breaches')
     .innerJoin('reports', 'reports.id', 'sla_breaches.report_id')
     .select(['sla_breaches.noticed_at'])
-    .where('reports.program_id', '=', programId)
+    .where('reports.program_id', '=', program.id)
     .where('sla_breaches.noticed_at', '>=', iso(start))
     .execute();
   // The backlog counts every report of the programme, also those submitted before the window.
   const lifetimes = await db
     .selectFrom('reports')
     .select(['created_at', 'state', 'updated_at', 'resolved_at'])
-    .where('program_id', '=', programId)
+    .where('program_id', '=', program.id)
     .where('created_at', '<', iso(now))
     .execute();
   const result: MonthlySla[] = [];
@@ -155,8 +301,11 @@ export async function slaDashboard(db: Executor, programId: string, months: numb
     const from = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + i, 1));
     const to = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + i + 1, 1));
     const inMonth = rows.filter((r) => r.created_at >= iso(from) && r.created_at < iso(to));
-    const hours = (key: 'first_response_at' | 'triaged_at' | 'resolved_at') =>
-      inMonth.filter((r) => r[key]).map((r) => (new Date(r[key]!).getTime() - new Date(r.created_at).getTime()) / HOUR);
+    const stat = (metric: SlaMetric): HoursStat => {
+      if (!measures(program, metric)) return { median: null, p90: null };
+      const hours = inMonth.map((r) => waitedHours(r, metric, awarded.get(r.id) ?? null, now, businessDays)).filter((h): h is number => h !== null);
+      return { median: percentile(hours, 50), p90: percentile(hours, 90) };
+    };
     const end = to < now ? to : now;
     // A report counts as open at `end` if submitted before it and not closed by then (closing time: resolved_at, or its last update when closed otherwise).
     const openAtEnd = lifetimes.filter((r) => {
@@ -165,12 +314,11 @@ export async function slaDashboard(db: Executor, programId: string, months: numb
       const closedAt = r.resolved_at ?? r.updated_at;
       return closedAt > iso(end);
     }).length;
+    const stats = Object.fromEntries(SLA_METRICS.map((metric) => [STAT_KEY[metric], stat(metric)])) as Record<(typeof STAT_KEY)[SlaMetric], HoursStat>;
     result.push({
       month: iso(from).slice(0, 7),
       submitted: inMonth.length,
-      firstResponseHours: { median: percentile(hours('first_response_at'), 50), p90: percentile(hours('first_response_at'), 90) },
-      triageHours: { median: percentile(hours('triaged_at'), 50), p90: percentile(hours('triaged_at'), 90) },
-      resolutionHours: { median: percentile(hours('resolved_at'), 50), p90: percentile(hours('resolved_at'), 90) },
+      ...stats,
       breaches: breaches.filter((b) => b.noticed_at >= iso(from) && b.noticed_at < iso(to)).length,
       openAtEnd,
     });

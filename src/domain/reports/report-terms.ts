@@ -12,18 +12,21 @@ const STOPWORDS = new Set(
 );
 
 const MAX_TERM = 40;
-/** Most distinct terms kept per report: enough to tell reports apart, bounded for the index. */
-export const MAX_TERMS_PER_REPORT = 200;
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}_.-]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu;
 
-/** Lower-cased word-like tokens (letters, digits, and the `_-.` inside identifiers like CVE-2024-1234 or foo_bar.php). */
+/** Every lower-cased word-like token (letters, digits, and the `_-.` inside identifiers like CVE-2024-1234 or foo_bar.php). */
+export function words(text: string): string[] {
+  return Array.from(text.toLowerCase().matchAll(WORD), (match) => match[0]);
+}
+
+/** Whether a word is kept in the term index: short words, stopwords, small numbers and very long tokens are not. */
+export function isIndexedTerm(word: string): boolean {
+  return word.length >= 3 && word.length <= MAX_TERM && !STOPWORDS.has(word) && !/^\d{1,3}$/.test(word);
+}
+
+/** The words of `text` that the term index keeps. */
 export function tokenize(text: string): string[] {
-  const tokens: string[] = [];
-  for (const match of text.toLowerCase().matchAll(/[\p{L}\p{N}][\p{L}\p{N}_.-]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu)) {
-    const token = match[0];
-    if (token.length < 3 || token.length > MAX_TERM || STOPWORDS.has(token) || /^\d{1,3}$/.test(token)) continue;
-    tokens.push(token);
-  }
-  return tokens;
+  return words(text).filter(isIndexedTerm);
 }
 
 export interface ReportText {
@@ -33,7 +36,11 @@ export interface ReportText {
   impact?: string;
 }
 
-/** Term → weight: title words count three times, the rest once per occurrence (capped). */
+/**
+ * Term → weight: title words count three times, the rest once per occurrence (capped). Every
+ * indexable term is kept, so search finds any word of a report; the size is bounded by the
+ * report's own limits (REPORT_LIMITS), not by dropping its rarer terms.
+ */
 export function reportTerms(text: ReportText): Map<string, number> {
   const weights = new Map<string, number>();
   const add = (source: string, weight: number) => {
@@ -43,6 +50,5 @@ export function reportTerms(text: ReportText): Map<string, number> {
   add(text.description, 1);
   add(text.steps, 1);
   add(text.impact ?? '', 1);
-  if (weights.size <= MAX_TERMS_PER_REPORT) return weights;
-  return new Map([...weights].sort((a, b) => b[1] - a[1]).slice(0, MAX_TERMS_PER_REPORT));
+  return weights;
 }

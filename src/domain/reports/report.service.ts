@@ -1,10 +1,10 @@
 import type { AppContext } from '../../context.js';
-import type { Executor } from '../../db/dialect.js';
+import { forUpdate, type Engine, type Executor } from '../../db/dialect.js';
 import { AppError, invalid, notFound } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { actorId, actorLabel, type Actor, type UserActor } from '../auth/actor.js';
+import { actorId, actorLabel, systemActor, type Actor, type UserActor } from '../auth/actor.js';
 import { attachToReport, listReportAttachments, presentAttachment } from '../attachments/attachment.service.js';
 import { findUserById } from '../users/user.repository.js';
 import { isStaff } from '../../shared/roles.js';
@@ -16,10 +16,13 @@ import { assertCanComment, assertCanReadReport, assertCanSubmit, assertCanTriage
 import { MAX_EVENTS_PER_REPORT, countEvents, findAsset, findEvents, findReport, insertEvent } from './report.repository.js';
 import { scoreReportVectors, suggestedPriority } from './report-severity.js';
 import { CLOSING_STATES, assertTransition, type ReportState } from './report-state.js';
-import { dueTimes, slaClocks } from './report-sla.js';
+import { bountyAwardedAt, dueTimes, slaClocks } from './report-sla.js';
 import { REPORT_LIMITS, presentEvent, presentReport, type ReportEventRow, type ReportRow, type ReportView } from './report.js';
 import { addCollaborators, isReportCollaborator, type CollaboratorInput } from '../rewards/collaborators.js';
 import { applyReportOutcome, assertWithinSubmissionLimit } from '../reputation/reputation.service.js';
+
+/** States of a report that cannot be the original of a duplicate: thrown out as no report at all. */
+const INVALID_ORIGINAL_STATES: readonly ReportState[] = ['spam', 'not_applicable'];
 
 export interface NewReport {
   program: string;
@@ -136,8 +139,13 @@ export async function submitReport(context: AppContext, trx: Executor, actor: Ac
   return row;
 }
 
-export async function getReportRow(db: Executor, actor: Actor, id: string): Promise<ReportRow> {
-  const report = await findReport(db, id);
+/**
+ * The report `actor` may read, or 404. Writers pass their engine as `lock`: on PostgreSQL the row
+ * is then locked until their transaction ends, so concurrent changes to one report take turns and
+ * each checks its transition against the other's result (SQLite has one writer at a time anyway).
+ */
+export async function getReportRow(db: Executor, actor: Actor, id: string, lock?: Engine): Promise<ReportRow> {
+  const report = lock ? await forUpdate(db.selectFrom('reports').selectAll().where('id', '=', id), lock).executeTakeFirst() : await findReport(db, id);
   if (!report) throw notFound('Report');
   assertCanReadReport(actor, report, await isReportCollaborator(db, actor, report));
   return report;
@@ -149,7 +157,7 @@ export async function viewReport(context: AppContext, db: Executor, actor: Actor
   return {
     ...presentReport(report, asset, canReadAllReports(actor)),
     attachments: attachments.map(presentAttachment),
-    sla: slaClocks(report, now),
+    sla: slaClocks(report, now, (await bountyAwardedAt(db, [report.id])).get(report.id) ?? null),
     retestState: report.retest_state,
   };
 }
@@ -185,7 +193,7 @@ export interface TransitionInput {
 }
 
 export async function transitionReport(context: AppContext, trx: Executor, actor: Actor, id: string, input: TransitionInput): Promise<ReportRow> {
-  const report = await getReportRow(trx, actor, id);
+  const report = await getReportRow(trx, actor, id, context.engine);
   assertCanTriage(actor, report);
   if (input.to === 'disclosed') {
     throw new AppError('invalid_transition', 'A report is disclosed through its disclosure (POST /api/v1/reports/:id/disclosure), under the programme\'s disclosure policy', [
@@ -202,6 +210,13 @@ export async function transitionReport(context: AppContext, trx: Executor, actor
     if (!original || original.program_id !== report.program_id) throw invalid('/duplicateOf', 'must be a report of the same programme');
     if (original.id === report.id) throw invalid('/duplicateOf', 'a report cannot duplicate itself');
     if (original.duplicate_of) throw invalid('/duplicateOf', `that report is itself a duplicate of ${original.duplicate_of}; name the original`);
+    // The first valid report is the one credited: the original came first and was not thrown out.
+    if (original.created_at > report.created_at || (original.created_at === report.created_at && original.id > report.id)) {
+      throw invalid('/duplicateOf', 'was submitted after this report: the earlier report is the original (mark that one as the duplicate instead)');
+    }
+    if (INVALID_ORIGINAL_STATES.includes(original.state)) {
+      throw invalid('/duplicateOf', `was closed as ${original.state.replace(/_/g, ' ')}: an invalid report cannot be the original (reopen it first if that was a mistake)`);
+    }
     duplicateOf = original.id;
   } else if (input.duplicateOf) throw invalid('/duplicateOf', 'only for the duplicate state');
   const now = iso(context.clock.now());
@@ -242,13 +257,33 @@ export interface CommentInput {
   internal: boolean;
 }
 
+/** Who closes reports left too long in `needs_more_info` (report-housekeeping.ts). */
+export const STALE_POLICY_ACTOR = systemActor('stale report policy');
+
+/** Whether the report's current closed state is the stale policy's doing (its latest state change). */
+async function closedByStalePolicy(db: Executor, report: ReportRow): Promise<boolean> {
+  if (report.state !== 'informative') return false;
+  const last = await db
+    .selectFrom('report_events')
+    .select(['author_id', 'author_label'])
+    .where('report_id', '=', report.id)
+    .where('kind', '=', 'state_change')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return last !== undefined && last.author_id === null && last.author_label === STALE_POLICY_ACTOR.label;
+}
+
 /**
- * A reply (visible to the reporter) or an internal note (staff only). A reporter's answer to a
- * `needs_more_info` report puts it back in the inbox as `new`.
+ * A reply (visible to the reporter) or an internal note (staff only). A public reply by the
+ * reporter or a collaborator puts a `needs_more_info` report back in the inbox as `new`, and
+ * reopens one the stale policy closed for want of that answer (informative → new, as its close
+ * reason promised).
  */
 export async function addComment(context: AppContext, trx: Executor, actor: Actor, id: string, input: CommentInput): Promise<ReportEventRow> {
-  const report = await getReportRow(trx, actor, id);
-  assertCanComment(actor, report, input.internal, await isReportCollaborator(trx, actor, report));
+  const report = await getReportRow(trx, actor, id, context.engine);
+  const collaborator = await isReportCollaborator(trx, actor, report);
+  assertCanComment(actor, report, input.internal, collaborator);
   if (report.state === 'disclosed' && !input.internal) throw new AppError('conflict', 'This report is disclosed: its public record is closed. Staff can still add internal notes.');
   const body = requireText(input.body, '/body', REPORT_LIMITS.comment);
   if ((await countEvents(trx, id)) >= MAX_EVENTS_PER_REPORT) {
@@ -265,11 +300,15 @@ export async function addComment(context: AppContext, trx: Executor, actor: Acto
     data: '{}',
     created_at: now,
   });
-  const reporterAnswered = actor.kind === 'user' && actor.userId === report.reporter_id && report.state === 'needs_more_info';
-  const updated = await touch(context, trx, actor, report, reporterAnswered ? { state: 'new', needs_info_since: null, needs_info_warned_at: null } : {}, !input.internal);
-  if (reporterAnswered) {
-    await insertEvent(trx, { report_id: id, kind: 'state_change', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify({ from: 'needs_more_info', to: 'new' }), created_at: now });
-    await publishReportEvent(context, trx, actor, { type: 'report.state_changed', report: updated, from: 'needs_more_info', to: 'new', reason: null });
+  const participant = !input.internal && actor.kind === 'user' && (actor.userId === report.reporter_id || collaborator);
+  const answered = participant && (report.state === 'needs_more_info' || (await closedByStalePolicy(trx, report)));
+  const reopen = { state: 'new' as const, needs_info_since: null, needs_info_warned_at: null, close_reason: null };
+  const updated = await touch(context, trx, actor, report, answered ? reopen : {}, !input.internal);
+  if (answered) {
+    await insertEvent(trx, { report_id: id, kind: 'state_change', internal: 0, author_id: actorId(actor), author_label: actorLabel(actor), body: null, data: JSON.stringify({ from: report.state, to: 'new' }), created_at: now });
+    // A closed report may carry reputation for its outcome; an open one carries none.
+    if (report.state !== 'needs_more_info') await applyReportOutcome(context, trx, actor, updated);
+    await publishReportEvent(context, trx, actor, { type: 'report.state_changed', report: updated, from: report.state, to: 'new', reason: null });
   }
   await recordAudit(context, trx, actor, { action: input.internal ? 'report.note_added' : 'report.comment_added', objectType: 'report', objectId: id, data: { eventId: event.id } });
   await publishReportEvent(context, trx, actor, { type: 'report.comment_added', report: updated, eventId: event.id, internal: input.internal, body, byStaff: canTriage(actor) });
@@ -286,7 +325,7 @@ export interface TriageChanges {
 
 /** Assignment, priority, labels, severity and weakness: staff-side changes, each on the timeline. */
 export async function updateTriage(context: AppContext, trx: Executor, actor: Actor, id: string, changes: TriageChanges): Promise<ReportRow> {
-  const report = await getReportRow(trx, actor, id);
+  const report = await getReportRow(trx, actor, id, context.engine);
   assertCanTriage(actor, report);
   const now = iso(context.clock.now());
   const set: Partial<ReportRow> = {};

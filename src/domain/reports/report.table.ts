@@ -34,6 +34,8 @@ export interface ReportTable {
   /** Due times of the programme's response targets, fixed at submission (null: no target). */
   first_response_due_at: string | null;
   triage_due_at: string | null;
+  /** Bounty programmes: the first reward (rewards table) is due by then. */
+  bounty_due_at: string | null;
   resolution_due_at: string | null;
   /** When the report last entered needs_more_info, and when its reporter was warned it will close. */
   needs_info_since: string | null;
@@ -44,7 +46,7 @@ export interface ReportTable {
 
 export interface SlaBreachTable {
   report_id: string;
-  metric: 'first_response' | 'triage' | 'resolution';
+  metric: 'first_response' | 'triage' | 'bounty' | 'resolution';
   due_at: string;
   noticed_at: string;
 }

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import type { Executor } from '../../db/dialect.js';
+import { lockKeyForUpdate, type Executor } from '../../db/dialect.js';
 import { AppError, invalid } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { addDays, iso } from '../../shared/time.js';
@@ -210,6 +210,8 @@ export async function assertWithinSubmissionLimit(context: AppContext, trx: Exec
   if (!limit) return;
   const reputation = await reputationTotal(trx, actor.userId);
   if (reputation >= limit.reputationBelow) return;
+  // Held until the submission commits: parallel submissions from one reporter are counted one after another.
+  await lockKeyForUpdate(trx, context.engine, 'submission_limit', `${program.id}/${actor.userId}`);
   const now = context.clock.now();
   const recent = await trx
     .selectFrom('reports')

@@ -3,9 +3,13 @@ import type { Executor } from '../../db/dialect.js';
 import { actorId, type Actor } from '../auth/actor.js';
 import { notifyUsers } from '../notifications/notification.service.js';
 import { publishReportEvent } from '../reports/report-events.js';
+import { findReport } from '../reports/report.repository.js';
 import type { ReportRow } from '../reports/report.js';
 import { findUserById } from '../users/user.repository.js';
 import { formatMinorUnits, type RewardKind, type RewardRow } from './reward.js';
+
+/** The web app's earnings page (web/src/features/reports/routes.tsx). */
+const earningsUrl = (context: AppContext) => `${context.config.publicUrl}/account/earnings`;
 
 export interface RewardAwarded {
   awardId: string;
@@ -58,7 +62,22 @@ export async function announceAward(context: AppContext, trx: Executor, actor: A
       kind: 'reward_awarded',
       report: award.report,
       headline: `You were awarded ${formatMinorUnits(entry.amount, entry.currency)} ${entry.currency}`,
-      text: `Your ${entry.share}% share of a ${award.kind} on a report you worked on. Your earnings: ${context.config.publicUrl}/me/earnings`,
+      text: `Your ${entry.share}% share of a ${award.kind} on a report you worked on. Your earnings: ${earningsUrl(context)}`,
     });
   }
+}
+
+/**
+ * Tells a ledger entry's recipient that a lead settled it: paid (with the payment's reference) or
+ * cancelled (with the reason), through the `reward_awarded` preference. Inside the transaction.
+ */
+export async function announceRewardSettled(context: AppContext, trx: Executor, actor: Actor, entry: RewardRow): Promise<void> {
+  if (entry.user_id === actorId(actor) || (entry.state !== 'paid' && entry.state !== 'cancelled')) return;
+  const recipient = await findUserById(trx, entry.user_id);
+  const report = await findReport(trx, entry.report_id);
+  if (!recipient || !report) return;
+  const amount = `${formatMinorUnits(entry.amount, entry.currency)} ${entry.currency}`;
+  const headline = entry.state === 'paid' ? `Your reward of ${amount} was paid` : `Your reward of ${amount} was cancelled`;
+  const reference = entry.reference ? (entry.state === 'paid' ? `Payment reference: ${entry.reference}. ` : `Reason: ${entry.reference}. `) : '';
+  await notifyUsers(context, trx, [recipient], { kind: 'reward_awarded', report, headline, text: `${reference}Your earnings: ${earningsUrl(context)}` });
 }

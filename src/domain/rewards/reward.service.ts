@@ -13,7 +13,7 @@ import { getReportRow } from '../reports/report.service.js';
 import type { ReportRow } from '../reports/report.js';
 import { reportParticipants } from './collaborators.js';
 import { csvRow } from './reward-csv.js';
-import { announceAward } from './reward-events.js';
+import { announceAward, announceRewardSettled } from './reward-events.js';
 import { assertCanAwardRewards, assertCanManageLedger, canSeeAllRewardsOnReport } from './reward.policy.js';
 import {
   REWARDABLE_STATES,
@@ -91,18 +91,18 @@ function cleanText(value: string | undefined, field: string, max: number): strin
 }
 
 /**
- * Awards a bounty or bonus on a report of a bounty programme that is triaged or resolved. The
+ * Awards a bounty or bonus on a report of a bounty programme that is triaged, resolved or disclosed. The
  * amount is split among the submitter and the collaborators by their shares into one ledger entry
  * each (collaborators' parts rounded down, the remainder to the submitter, so the entries add up
  * to the amount exactly). The report's timeline shows the award; one audit event lists the entries.
  */
 export async function awardReward(context: AppContext, trx: Executor, actor: Actor, reportId: string, input: AwardInput): Promise<Award> {
-  const report = await getReportRow(trx, actor, reportId);
+  const report = await getReportRow(trx, actor, reportId, context.engine);
   assertCanAwardRewards(actor);
   const program = (await findProgramById(trx, report.program_id))!;
   if (program.kind !== 'bounty') throw new AppError('conflict', 'This is a vulnerability disclosure programme (vdp): it pays no rewards');
   if (!(REWARDABLE_STATES as readonly string[]).includes(report.state)) {
-    throw new AppError('conflict', `Only triaged or resolved reports can be rewarded; this one is ${report.state.replace(/_/g, ' ')}`);
+    throw new AppError('conflict', `Only triaged, resolved or disclosed reports can be rewarded; this one is ${report.state.replace(/_/g, ' ')}`);
   }
   if (!Number.isInteger(input.amount) || input.amount < 1 || input.amount > REWARD_LIMITS.maxAmount) {
     throw invalid('/amount', `must be a whole number of minor units (cents) from 1 to ${REWARD_LIMITS.maxAmount}`);
@@ -327,7 +327,9 @@ export async function changeRewardState(context: AppContext, trx: Executor, acto
     objectId: id,
     data: { reportId: row.report_id, userId: row.user_id, amount: row.amount, currency: row.currency, from: row.state, ...(reference ? { reference } : {}) },
   });
-  return { ...row, ...changes };
+  const settled = { ...row, ...changes };
+  await announceRewardSettled(context, trx, actor, settled);
+  return settled;
 }
 
 // ---------------------------------------------------------------- earnings

@@ -10,8 +10,8 @@ export const REWARD_STATES = ['awarded', 'paid', 'cancelled'] as const;
 export type RewardKind = (typeof REWARD_KINDS)[number];
 export type RewardState = (typeof REWARD_STATES)[number];
 
-/** Report states in which a report may be rewarded. */
-export const REWARDABLE_STATES = ['triaged', 'resolved'] as const;
+/** Report states in which a report may be rewarded (a bonus may follow disclosure). */
+export const REWARDABLE_STATES = ['triaged', 'resolved', 'disclosed'] as const;
 
 /** A reward is settled once: paid or cancelled, by a lead. */
 export const REWARD_TRANSITIONS: Record<RewardState, readonly RewardState[]> = { awarded: ['paid', 'cancelled'], paid: [], cancelled: [] };
@@ -24,9 +24,13 @@ export const REWARD_LIMITS = {
   collaborators: 5,
 } as const;
 
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
 /** Decimal places of an ISO 4217 currency (USD 2, JPY 0, BHD 3); validation_failed naming `field` if unknown. */
 export function currencyDigits(currency: string, field = '/currency'): number {
   if (!/^[A-Z]{3}$/.test(currency)) throw invalid(field, 'must be an ISO 4217 code such as USD');
+  // Intl formats any three letters; only the codes it knows as currencies are ISO 4217's.
+  if (!KNOWN_CURRENCIES.has(currency)) throw invalid(field, `"${currency}" is not a known currency`);
   try {
     return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {

@@ -35,7 +35,7 @@ export const SECURITY_TXT_ERROR_CODES = [
   'mixed_line_endings',
 ] as const;
 export const SECURITY_TXT_RECOMMENDATION_CODES = ['long_expiry', 'no_encryption', 'not_signed', 'no_canonical'] as const;
-export const SECURITY_TXT_NOTIFICATION_CODES = ['unknown_field'] as const;
+export const SECURITY_TXT_NOTIFICATION_CODES = ['unknown_field', 'signature_unverified'] as const;
 
 export type SecurityTxtErrorCode = (typeof SECURITY_TXT_ERROR_CODES)[number];
 export type SecurityTxtRecommendationCode = (typeof SECURITY_TXT_RECOMMENDATION_CODES)[number];

@@ -190,11 +190,15 @@ export function validateSecurityTxt(input: string | Uint8Array | ParsedSecurityT
 export async function collectSecurityTxtIssues(parsed: ParsedSecurityTxt, options: SecurityTxtCheckOptions, issues: IssueCollector): Promise<void> {
   collect(parsed, options, issues);
   const keys = options.verificationKeys === undefined ? [] : typeof options.verificationKeys === 'string' ? [options.verificationKeys] : [...options.verificationKeys];
-  if (keys.length > 0 && parsed.signature !== null && !issues.has('signed_format_issue')) {
-    const verdict = await verifySecurityTxtSignature(parsed.signature, keys);
-    if (verdict.status === 'malformed') issues.add('signed_format_issue', parsed.signature.headerLine, verdict.message);
-    else if (verdict.status === 'invalid') issues.add('signature_invalid', parsed.signature.signatureLine, verdict.message);
+  if (parsed.signature === null || issues.has('signed_format_issue')) return;
+  if (keys.length === 0) {
+    // A signature nobody checked proves nothing: a file altered after signing reads as valid here.
+    issues.add('signature_unverified', parsed.signature.signatureLine, 'The file is signed, but the signature was not verified: no key to verify it with was given (e.g. --key FILE).');
+    return;
   }
+  const verdict = await verifySecurityTxtSignature(parsed.signature, keys);
+  if (verdict.status === 'malformed') issues.add('signed_format_issue', parsed.signature.headerLine, verdict.message);
+  else if (verdict.status === 'invalid') issues.add('signature_invalid', parsed.signature.signatureLine, verdict.message);
 }
 
 /**

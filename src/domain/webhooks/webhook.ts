@@ -11,8 +11,12 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export const PING_EVENT = 'ping';
 
 export const WEBHOOK_DELIVER_JOB = 'webhook.deliver';
-/** Attempts per delivery (the queue's default): 2 s, 4 s, 8 s, 16 s back-off between them, then dead. */
-export const WEBHOOK_MAX_ATTEMPTS = 5;
+/**
+ * Attempts per delivery: the back-off doubles from 2 s (2 s, 4 s … about an hour), so an endpoint
+ * that is down for up to about two hours (a deploy, an outage) still gets every event; then the
+ * delivery is dead and a lead can send it again.
+ */
+export const WEBHOOK_MAX_ATTEMPTS = 12;
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 /** Bytes of each response body kept in the delivery log. */
 export const WEBHOOK_RESPONSE_BYTES = 2048;

@@ -18,6 +18,7 @@ import {
   setReplyKey,
   submitIncident,
   unsealIncident,
+  setReporterPublicKey,
 } from '../../domain/incidents/incident.service.js';
 import { CONTACT_METHODS, INCIDENT_STATES } from '../../domain/incidents/incident.js';
 import { REPORT_LIMITS } from '../../domain/reports/report.js';
@@ -329,6 +330,20 @@ export async function incidentsRoutes(fastify: FastifyInstance, context: AppCont
       },
     },
     async (request, reply) => reply.status(201).send(await addIncidentMessage(context, requireUser(request), request.params.id, request.body.message)),
+  );
+
+  app.put(
+    '/incidents/:id/reporter-key',
+    {
+      schema: {
+        tags: ['incidents'],
+        summary: "Give the reporter's public key when they gave none (triagers, leads): replies are then encrypted to it; a key the reporter gave cannot be replaced",
+        params: IdParams,
+        body: Type.Object({ publicKey: Type.String({ minLength: 1, maxLength: 100_000, description: "The reporter's armoured public key" }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ fingerprint: Type.String() }), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => setReporterPublicKey(context, requireUser(request), request.params.id, request.body.publicKey),
   );
 
   app.post(

@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
-import { addProgramMember, createProgram, getVisibleProgram, listProgramMembers, listVisiblePrograms, presentProgram, removeProgramMember, updateProgram } from '../../domain/programs/program.service.js';
+import { addProgramMember, createProgram, getPolicyVersion, getVisibleProgram, listProgramMembers, listVisiblePrograms, presentProgram, removeProgramMember, updateProgram } from '../../domain/programs/program.service.js';
 import { ASSET_KINDS, DISCLOSURE_MODES, LIMITS, PROGRAM_KINDS, SEVERITIES, VISIBILITIES } from '../../domain/programs/program.js';
 import { requireUser } from '../plugins/authentication.js';
-import { errors, Id, Rendered } from '../schemas.js';
+import { errors, Id, Rendered, Timestamp } from '../schemas.js';
 import { inTransaction } from '../transaction.js';
 
 const DurationSchema = Type.Object({ value: Type.Integer({ minimum: 1, maximum: 10_000 }), unit: Type.Enum(['hours', 'days']) }, { additionalProperties: false });
@@ -73,6 +73,7 @@ const Program = Type.Object({
   medians: Type.Object({
     firstResponseHours: Type.Union([Type.Number(), Type.Null()]),
     triageHours: Type.Union([Type.Number(), Type.Null()]),
+    bountyHours: Type.Union([Type.Number(), Type.Null()]),
     resolutionHours: Type.Union([Type.Number(), Type.Null()]),
     sampleSize: Type.Integer(),
   }),
@@ -102,7 +103,7 @@ export async function programsRoutes(fastify: FastifyInstance, context: AppConte
     },
     async (request, reply) => {
       const actor = requireUser(request);
-      const view = await inTransaction(context, async (trx) => presentProgram(trx, await createProgram(context, trx, actor, request.body)));
+      const view = await inTransaction(context, async (trx) => presentProgram(trx, await createProgram(context, trx, actor, request.body), context.clock.now()));
       return reply.status(201).send(view);
     },
   );
@@ -110,7 +111,23 @@ export async function programsRoutes(fastify: FastifyInstance, context: AppConte
   app.get(
     '/programs/:slug',
     { schema: { tags: ['programs'], summary: 'One programme: policy, scope, rewards, targets and measured medians', params: SlugParams, response: { 200: Program, ...errors(404) } } },
-    async (request) => presentProgram(context.db, await getVisibleProgram(context.db, request.actor, request.params.slug)),
+    async (request) => presentProgram(context.db, await getVisibleProgram(context.db, request.actor, request.params.slug), context.clock.now()),
+  );
+
+  app.get(
+    '/programs/:slug/policy/:version',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'One version of the policy (the text a report\'s reporter accepted), for whoever may see the programme',
+        params: Type.Object({ slug: Type.String({ minLength: 1, maxLength: 63 }), version: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }),
+        response: {
+          200: Type.Object({ version: Type.Integer(), current: Type.Boolean(), markdown: Type.String(), html: Type.String(), createdAt: Timestamp }),
+          ...errors(400, 404),
+        },
+      },
+    },
+    async (request) => getPolicyVersion(context.db, request.actor, request.params.slug, request.params.version),
   );
 
   app.patch(
@@ -128,7 +145,7 @@ export async function programsRoutes(fastify: FastifyInstance, context: AppConte
       const actor = requireUser(request);
       return inTransaction(context, async (trx) => {
         const program = await getVisibleProgram(trx, actor, request.params.slug);
-        return presentProgram(trx, await updateProgram(context, trx, actor, program.id, request.body));
+        return presentProgram(trx, await updateProgram(context, trx, actor, program.id, request.body), context.clock.now());
       });
     },
   );

@@ -193,7 +193,16 @@ export async function reportWorkflowRoutes(fastify: FastifyInstance, context: Ap
         response: {
           200: Type.Object({
             months: Type.Array(
-              Type.Object({ month: Type.String(), submitted: Type.Integer(), firstResponseHours: HoursStat, triageHours: HoursStat, resolutionHours: HoursStat, breaches: Type.Integer(), openAtEnd: Type.Integer() }),
+              Type.Object({
+                month: Type.String(),
+                submitted: Type.Integer(),
+                firstResponseHours: HoursStat,
+                triageHours: HoursStat,
+                bountyHours: HoursStat,
+                resolutionHours: HoursStat,
+                breaches: Type.Integer(),
+                openAtEnd: Type.Integer(),
+              }),
             ),
           }),
           ...errors(400, 401, 403, 404),
@@ -204,7 +213,7 @@ export async function reportWorkflowRoutes(fastify: FastifyInstance, context: Ap
       const actor = requireUser(request);
       if (!canReadAllReports(actor)) throw forbidden('Only staff see response-time figures');
       const program = await getVisibleProgram(context.db, actor, request.params.slug);
-      return { months: await slaDashboard(context.db, program.id, request.query.months ?? 12, context.clock.now()) };
+      return { months: await slaDashboard(context.db, program, request.query.months ?? 12, context.clock.now()) };
     },
   );
 

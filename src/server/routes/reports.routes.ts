@@ -5,7 +5,8 @@ import type { AppContext } from '../../context.js';
 import { getVisibleProgram } from '../../domain/programs/program.service.js';
 import { suggestDuplicates } from '../../domain/reports/report-duplicates.js';
 import { processReportIntake } from '../../domain/reports/report-intake.js';
-import { listReports } from '../../domain/reports/report-inbox.js';
+import { INBOX_SORTS, MAX_QUERY_WORDS, listReports } from '../../domain/reports/report-inbox.js';
+import { SLA_METRICS } from '../../domain/reports/report-sla.js';
 import { REPORT_STATES } from '../../domain/reports/report-state.js';
 import { addComment, getReportRow, reportTimeline, submitReport, transitionReport, updateTriage, viewReport } from '../../domain/reports/report.service.js';
 import { REPORT_LIMITS, presentEvent } from '../../domain/reports/report.js';
@@ -51,7 +52,7 @@ const Report = Type.Object({
   allowedTransitions: Type.Optional(Type.Array(STATE)),
   attachments: Type.Optional(Type.Array(Attachment)),
   sla: Type.Optional(
-    Type.Array(Type.Object({ metric: Type.Enum(['first_response', 'triage', 'resolution']), dueAt: Type.String(), metAt: Nullable(Type.String()), state: Type.Enum(['met', 'missed', 'pending', 'breached', 'void']) })),
+    Type.Array(Type.Object({ metric: Type.Enum(SLA_METRICS), dueAt: Type.String(), metAt: Nullable(Type.String()), state: Type.Enum(['met', 'missed', 'pending', 'breached', 'void']) })),
   ),
   retestState: Type.Optional(Nullable(Type.Enum(['requested', 'confirmed', 'incomplete']))),
 });
@@ -141,7 +142,7 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
     {
       schema: {
         tags: ['reports'],
-        summary: 'The inbox (staff: every report; reporters: their own), newest first, keyset pages',
+        summary: 'The inbox (staff: every report; reporters: their own), newest first unless sorted otherwise, keyset pages',
         querystring: Type.Object(
           {
             program: Type.Optional(Type.String({ maxLength: 63 })),
@@ -151,8 +152,12 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
             asset: Type.Optional(Id),
             createdAfter: Type.Optional(Type.String({ format: 'date-time' })),
             createdBefore: Type.Optional(Type.String({ format: 'date-time' })),
-            q: Type.Optional(Type.String({ maxLength: 200 })),
-            sort: Type.Optional(Type.Enum(['newest', 'oldest'])),
+            q: Type.Optional(Type.String({ maxLength: 200, description: `Words that must all be in the report (whole words, any case; at most ${MAX_QUERY_WORDS})` })),
+            sort: Type.Optional(
+              Type.Enum(INBOX_SORTS, {
+                description: 'newest, oldest (received); severity (CVSS score, highest first); priority (P1 first); sla (next response target due, soonest first); updated (last change first)',
+              }),
+            ),
             slaBreached: Type.Optional(Type.Boolean({ description: 'Only reports with an overdue response target' })),
             after: Type.Optional(Type.String({ maxLength: 200 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),

@@ -100,7 +100,7 @@ export async function rewardsRoutes(fastify: FastifyInstance, context: AppContex
     {
       schema: {
         tags: ['rewards'],
-        summary: 'Award a bounty or bonus (triagers, leads; bounty programmes, triaged or resolved reports), split among the submitter and collaborators',
+        summary: 'Award a bounty or bonus (triagers, leads; bounty programmes; triaged, resolved or disclosed reports), split among the submitter and collaborators',
         params: IdParams,
         body: Type.Object(
           {

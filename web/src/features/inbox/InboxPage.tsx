@@ -14,7 +14,7 @@ import { useTitle } from '../../lib/useTitle';
 import { programsApi, reportsApi } from '../reports/api';
 import { stateLabel, severityLabel } from '../reports/labels';
 import { triages } from '../reports/roles';
-import { OPEN_STATES, REPORT_STATES, SEVERITIES, type InboxItem, type InboxQuery } from '../reports/types';
+import { INBOX_SORTS, OPEN_STATES, REPORT_STATES, SEVERITIES, type InboxItem, type InboxQuery, type InboxSort } from '../reports/types';
 import { useKeysetList } from '../reports/useKeysetList';
 import { useStaffDirectory } from '../reports/useStaffDirectory';
 import '../reports/reports.css';
@@ -22,26 +22,51 @@ import { shortRef } from '../../shared/server';
 
 const PAGE_SIZE = 50;
 
-/** The filters as they sit in the URL: `state` absent means the open ones, `all` means any. */
+/**
+ * The filters as they sit in the URL: `state` absent means the open ones, `all` means any.
+ * `createdAfter`/`createdBefore` are UTC days (YYYY-MM-DD): received on or after the first,
+ * before the second.
+ */
 interface Filters {
   program: string;
   state: string;
   severity: string;
   assignee: string;
+  asset: string;
+  createdAfter: string;
+  createdBefore: string;
   slaBreached: boolean;
   q: string;
-  sort: 'newest' | 'oldest';
+  sort: InboxSort;
+}
+
+const SORT_LABELS: Record<InboxSort, string> = {
+  newest: 'Newest first',
+  oldest: 'Oldest first',
+  severity: 'Highest CVSS score first',
+  priority: 'Highest priority first',
+  sla: 'Next response due first',
+  updated: 'Last updated first',
+};
+
+/** A UTC day as typed into a date field; anything else in the URL is ignored. */
+function day(value: string | null): string {
+  return value && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ? value : '';
 }
 
 function readFilters(params: URLSearchParams): Filters {
+  const sort = params.get('sort');
   return {
     program: params.get('program') ?? '',
     state: params.get('state') ?? '',
     severity: params.get('severity') ?? '',
     assignee: params.get('assignee') ?? '',
+    asset: params.get('asset') ?? '',
+    createdAfter: day(params.get('createdAfter')),
+    createdBefore: day(params.get('createdBefore')),
     slaBreached: params.get('slaBreached') === 'true' || params.get('slaBreached') === '1',
     q: params.get('q') ?? '',
-    sort: params.get('sort') === 'oldest' ? 'oldest' : 'newest',
+    sort: (INBOX_SORTS as readonly string[]).includes(sort ?? '') ? (sort as InboxSort) : 'newest',
   };
 }
 
@@ -51,6 +76,9 @@ function toParams(filters: Filters): URLSearchParams {
   if (filters.state) next.set('state', filters.state);
   if (filters.severity) next.set('severity', filters.severity);
   if (filters.assignee) next.set('assignee', filters.assignee);
+  if (filters.asset) next.set('asset', filters.asset);
+  if (filters.createdAfter) next.set('createdAfter', filters.createdAfter);
+  if (filters.createdBefore) next.set('createdBefore', filters.createdBefore);
   if (filters.slaBreached) next.set('slaBreached', 'true');
   if (filters.q.trim()) next.set('q', filters.q.trim());
   if (filters.sort !== 'newest') next.set('sort', filters.sort);
@@ -66,7 +94,7 @@ const VIEWS: { label: string; filters: Partial<Filters> }[] = [
   { label: 'All', filters: { state: 'all' } },
 ];
 
-const EMPTY: Filters = { program: '', state: '', severity: '', assignee: '', slaBreached: false, q: '', sort: 'newest' };
+const EMPTY: Filters = { program: '', state: '', severity: '', assignee: '', asset: '', createdAfter: '', createdBefore: '', slaBreached: false, q: '', sort: 'newest' };
 
 const SHORTCUTS: [string[], string][] = [
   [['j', '↓'], 'Next report'],
@@ -100,12 +128,17 @@ export function InboxPage() {
   const directory = useStaffDirectory();
   const programs = useResource((signal) => programsApi.list(signal), []);
   const programName = useCallback((id: string) => programs.data?.items.find((p) => p.id === id)?.name ?? '', [programs.data]);
+  // Assets are a programme's: the asset filter lists the chosen programme's scope.
+  const program = useResource((signal) => (filters.program ? programsApi.get(filters.program, signal) : Promise.resolve(undefined)), [filters.program]);
 
   const query: InboxQuery = {
     program: filters.program || undefined,
     state: filters.state === 'all' ? undefined : filters.state || OPEN_STATES.join(','),
     severity: filters.severity || undefined,
     assignee: filters.assignee === 'me' ? user.id : filters.assignee || undefined,
+    asset: filters.asset || undefined,
+    createdAfter: filters.createdAfter ? `${filters.createdAfter}T00:00:00.000Z` : undefined,
+    createdBefore: filters.createdBefore ? `${filters.createdBefore}T00:00:00.000Z` : undefined,
     slaBreached: filters.slaBreached || undefined,
     q: filters.q || undefined,
     sort: filters.sort,
@@ -215,7 +248,7 @@ export function InboxPage() {
     <section className="page inbox-page">
       <PageHeader
         title="Inbox"
-        description="Reports sent to every programme, newest first. Press ? for the keyboard shortcuts."
+        description="Reports sent to every programme, newest first unless you choose another order; received dates are UTC days. Press ? for the keyboard shortcuts."
         actions={
           <button type="button" className="button ghost small" onClick={() => setHelp(true)}>
             Keyboard shortcuts
@@ -233,7 +266,7 @@ export function InboxPage() {
 
       <form className="filters inbox-filters" role="search" aria-label="Filter the inbox" onSubmit={onSearch}>
         <TextField label="Search" name="q" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Words in the report" id="inbox-search" />
-        <SelectField label="Programme" name="program" value={filters.program} onChange={(e) => apply({ program: e.target.value })}>
+        <SelectField label="Programme" name="program" value={filters.program} onChange={(e) => apply({ program: e.target.value, asset: '' })}>
           <option value="">Any programme</option>
           {(programs.data?.items ?? []).map((p) => (
             <option key={p.id} value={p.slug}>
@@ -274,9 +307,44 @@ export function InboxPage() {
             <option value={filters.assignee}>Account {shortRef(filters.assignee)}</option>
           )}
         </SelectField>
-        <SelectField label="Order" name="sort" value={filters.sort} onChange={(e) => apply({ sort: e.target.value as Filters['sort'] })}>
-          <option value="newest">Newest first</option>
-          <option value="oldest">Oldest first</option>
+        <SelectField
+          label="Asset"
+          name="asset"
+          value={filters.asset}
+          onChange={(e) => apply({ asset: e.target.value })}
+          disabled={!filters.program && !filters.asset}
+        >
+          <option value="">{filters.program ? 'Any asset' : 'Any (choose a programme to pick one)'}</option>
+          {(program.data?.scope ?? []).map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.identifier}
+              {a.inScope ? '' : ' (out of scope)'}
+            </option>
+          ))}
+          {filters.asset && !program.data?.scope.some((a) => a.id === filters.asset) && <option value={filters.asset}>Asset {shortRef(filters.asset)}</option>}
+        </SelectField>
+        <TextField
+          label="Received from"
+          name="createdAfter"
+          type="date"
+          value={filters.createdAfter}
+          max={filters.createdBefore || undefined}
+          onChange={(e) => apply({ createdAfter: day(e.target.value) })}
+        />
+        <TextField
+          label="Received before"
+          name="createdBefore"
+          type="date"
+          value={filters.createdBefore}
+          min={filters.createdAfter || undefined}
+          onChange={(e) => apply({ createdBefore: day(e.target.value) })}
+        />
+        <SelectField label="Order" name="sort" value={filters.sort} onChange={(e) => apply({ sort: e.target.value as InboxSort })}>
+          {INBOX_SORTS.map((sort) => (
+            <option key={sort} value={sort}>
+              {SORT_LABELS[sort]}
+            </option>
+          ))}
         </SelectField>
         <div className="checkbox filter-check">
           <input type="checkbox" id="inbox-breached" checked={filters.slaBreached} onChange={(e) => apply({ slaBreached: e.target.checked })} />
@@ -317,7 +385,8 @@ export function InboxPage() {
           <div className="table-wrap">
             <table className="table inbox-table" aria-busy={first.loading || undefined}>
               <caption className="visually-hidden">
-                Reports, {filters.sort === 'oldest' ? 'oldest' : 'newest'} first{selected.size ? `, ${selected.size} selected` : ''}
+                Reports, {SORT_LABELS[filters.sort].toLowerCase()}
+                {selected.size ? `, ${selected.size} selected` : ''}
               </caption>
               <thead>
                 <tr>

@@ -239,9 +239,12 @@ function ReplyForm({ incident, orgPublicKey, onSent }: { incident: IncidentDetai
     <section className="panel" aria-labelledby={`${ids}-reply`}>
       <h2 id={`${ids}-reply`}>Reply</h2>
       {!reporterKey && (
-        <p className="alert alert-warning">
-          The reporter gave no key: a reply is encrypted to the organisation key only, and the reporter cannot read it.
-        </p>
+        <>
+          <p className="alert alert-warning">
+            The reporter gave no key: a reply is encrypted to the organisation key only, and the reporter cannot read it.
+          </p>
+          <ReporterKeyForm incident={incident} onSet={onSent} />
+        </>
       )}
       <form ref={form.formRef} onSubmit={submit} noValidate className="stack">
         <FormAlert error={form.error} fields={['reply', 'attachments', 'message']} />
@@ -262,6 +265,42 @@ function ReplyForm({ incident, orgPublicKey, onSent }: { incident: IncidentDetai
         </div>
       </form>
     </section>
+  );
+}
+
+/** Staff give the reporter's public key (sent another way, or inside the encrypted mail); it cannot be changed afterwards. */
+function ReporterKeyForm({ incident, onSet }: { incident: IncidentDetail; onSet: () => void }) {
+  const form = useSubmit();
+  const [publicKey, setPublicKey] = useState('');
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!publicKey.trim()) return form.setError(localInvalid('publicKey', 'paste the reporter’s armoured public key'));
+    void form.run(
+      () => incidentsApi.setReporterKey(incident.id, publicKey.trim()),
+      () => {
+        setPublicKey('');
+        onSet();
+      },
+    );
+  }
+  return (
+    <form ref={form.formRef} onSubmit={submit} noValidate className="stack">
+      <FormAlert error={form.error} fields={['publicKey']} />
+      <TextAreaField
+        label="The reporter’s public key"
+        name="publicKey"
+        rows={4}
+        hint="If the reporter sent their key another way (or inside the encrypted mail), paste it here: replies are then encrypted to it. It cannot be changed afterwards."
+        value={publicKey}
+        onChange={(event) => setPublicKey(event.target.value)}
+        error={form.fieldError('publicKey')}
+      />
+      <div className="button-row">
+        <button type="submit" className="button" disabled={form.busy} aria-busy={form.busy || undefined}>
+          Use this key
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -35,6 +35,8 @@ export const incidentsApi = {
   /** The sealed messages (ciphertext); the server audits every reading. */
   get: (incidentId: string, signal?: Signal) => api.get<IncidentDetail>(`/incidents/${id(incidentId)}`, undefined, { signal }),
   reply: (incidentId: string, message: string) => api.post<{ id: string; createdAt: string }>(`/incidents/${id(incidentId)}/replies`, { message }),
+  /** Staff give the reporter's public key when the reporter gave none. */
+  setReporterKey: (incidentId: string, publicKey: string) => request<{ fingerprint: string }>('PUT', `/incidents/${id(incidentId)}/reporter-key`, { body: { publicKey } }),
   acknowledge: (incidentId: string) => api.post<Incident>(`/incidents/${id(incidentId)}/acknowledge`),
   close: (incidentId: string, reason?: string) => api.post<Incident>(`/incidents/${id(incidentId)}/close`, reason ? { reason } : {}),
   unseal: (incidentId: string, reason: string, report: UnsealReport) =>

@@ -13,6 +13,8 @@ export const KIND_LABELS: Record<string, string> = {
   reporter_reply: 'Replies from reporters',
   assigned: 'Assigned to you',
   sla_breach: 'Missed response targets',
+  retest_incomplete: 'Fixes found incomplete on retest',
+  disclosure_requested: 'Disclosure requests',
 };
 
 /** A one-word tag for a notification in a list. */
@@ -25,10 +27,15 @@ export const KIND_TAGS: Record<string, string> = {
   reporter_reply: 'reporter reply',
   assigned: 'assigned',
   sla_breach: 'response target',
+  retest_incomplete: 'retest',
+  disclosure_requested: 'disclosure',
 };
 
-/** Kinds about the person's own reports; the others are triage kinds for triagers and leads. */
-export const REPORTER_KINDS: ReadonlySet<string> = new Set(['state_changed', 'reply', 'severity_changed', 'reward_awarded']);
+/**
+ * Kinds about the person's own reports; the others are triage kinds for triagers and leads.
+ * (`disclosure_requested` is both: a reporter hears of staff's requests, staff of reporters'.)
+ */
+export const REPORTER_KINDS: ReadonlySet<string> = new Set(['state_changed', 'reply', 'severity_changed', 'reward_awarded', 'disclosure_requested']);
 
 /**
  * Where a notification leads inside the app: the path of its `url` when that is on this origin,

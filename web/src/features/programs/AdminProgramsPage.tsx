@@ -5,6 +5,7 @@ import { useListKeys } from '../../lib/useListKeys';
 import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
 import { programsApi } from '../reports/api';
+import { ReputationPointsPanel } from '../rewards/ReputationPointsPanel';
 import { ProgramKindChip } from './ProgramParts';
 import '../reports/reports.css';
 
@@ -22,7 +23,7 @@ export function AdminProgramsPage() {
     <section className="page">
       <PageHeader
         title="Manage programmes"
-        description="Policy, scope, rewards, response targets and disclosure of each programme. A changed policy becomes a new version; reports keep the version they accepted."
+        description="Policy, scope, rewards, response targets and disclosure of each programme, and the reputation points every programme uses. A changed policy becomes a new version; reports keep the version they accepted."
         actions={
           <Link className="button primary" to="/admin/programs/new">
             New programme
@@ -79,6 +80,7 @@ export function AdminProgramsPage() {
           <KeyHint />
         </>
       )}
+      <ReputationPointsPanel />
     </section>
   );
 }

@@ -123,12 +123,14 @@ export function RewardGrid({ rewards }: { rewards: RewardTable }) {
 const MEDIAN_OF: Partial<Record<(typeof TARGET_KEYS)[number], keyof Program['medians']>> = {
   firstResponse: 'firstResponseHours',
   triage: 'triageHours',
+  bounty: 'bountyHours',
   resolution: 'resolutionHours',
 };
 
 /** What the team promises, beside what it has achieved. */
 export function TargetsTable({ program }: { program: Program }) {
-  const keys = TARGET_KEYS.filter((k) => program.responseTargets[k] || (MEDIAN_OF[k] && program.medians[MEDIAN_OF[k]!] !== null));
+  // A VDP pays no bounty, so a bounty target means nothing there.
+  const keys = TARGET_KEYS.filter((k) => (k !== 'bounty' || program.kind === 'bounty') && (program.responseTargets[k] || (MEDIAN_OF[k] && program.medians[MEDIAN_OF[k]!] !== null)));
   if (keys.length === 0) return <p className="muted">No response targets are published.</p>;
   return (
     <>
@@ -164,7 +166,9 @@ export function TargetsTable({ program }: { program: Program }) {
       <p className="hint">
         {program.businessDays ? 'Targets count business days (Monday to Friday, UTC). ' : 'Targets count calendar time. '}
         {program.medians.sampleSize > 0
-          ? `Median: what the team achieved over the last ${program.medians.sampleSize} report${program.medians.sampleSize === 1 ? '' : 's'}, in calendar time.`
+          ? `Median: time from submission to each step over the last ${program.medians.sampleSize} report${program.medians.sampleSize === 1 ? '' : 's'}, in ${program.businessDays ? 'business' : 'calendar'} time; ` +
+            'reports still waiting count with their wait so far, reports closed without the step are left out' +
+            (program.kind === 'bounty' ? '; the bounty step is the first reward awarded (one cancelled does not count).' : '.')
           : 'No reports yet to measure.'}
       </p>
     </>

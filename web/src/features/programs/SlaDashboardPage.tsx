@@ -15,6 +15,7 @@ const monthLabel = (month: string) => monthName.format(new Date(`${month}-01T00:
 const METRICS = [
   { key: 'firstResponseHours', title: 'First response', target: 'firstResponse' },
   { key: 'triageHours', title: 'Triage', target: 'triage' },
+  { key: 'bountyHours', title: 'Bounty', target: 'bounty' },
   { key: 'resolutionHours', title: 'Resolution', target: 'resolution' },
 ] as const;
 
@@ -28,7 +29,7 @@ function axisHours(h: number, max: number): string {
 
 function describe(months: SlaMonth[], pick: (m: SlaMonth) => SlaStat): string {
   const known = months.filter((m) => pick(m).median !== null);
-  if (known.length === 0) return 'No reports reached this step in the period.';
+  if (known.length === 0) return 'No reports reached or awaited this step in the period.';
   const last = known[known.length - 1]!;
   return `Median and 90th percentile per month. Latest month with data, ${monthLabel(last.month)}: median ${formatHours(pick(last).median)}, 90th percentile ${formatHours(pick(last).p90)}.`;
 }
@@ -45,6 +46,9 @@ export function SlaDashboardPage() {
   const rows = data.data?.months ?? [];
   const categories = rows.map((m) => monthLabel(m.month));
   const anything = rows.some((m) => m.submitted > 0 || m.openAtEnd > 0);
+  // The bounty step only exists in a bounty programme (a VDP pays none).
+  const metrics = METRICS.filter((metric) => metric.key !== 'bountyHours' || program.data?.kind === 'bounty');
+  const clockName = program.data?.businessDays ? 'business hours' : 'hours';
 
   return (
     <section className="page sla-page">
@@ -61,7 +65,7 @@ export function SlaDashboardPage() {
       </nav>
       <PageHeader
         title={`Response times: ${name}`}
-        description="By month of submission (UTC): how long reports waited for each step, and how many were still open at the end of each month."
+        description="By month of submission (UTC): how long reports waited for each step, and how many were still open at the end of each month. Reports still waiting count with their wait so far; reports closed without a step are left out of it."
         actions={
           <nav className="segmented" aria-label="Period">
             {MONTH_CHOICES.map((n) => (
@@ -75,8 +79,9 @@ export function SlaDashboardPage() {
       {program.data && (
         <p className="hint">
           Targets: first response {formatDuration(program.data.responseTargets.firstResponse)}, triage {formatDuration(program.data.responseTargets.triage)},
-          resolution {formatDuration(program.data.responseTargets.resolution)}
-          {program.data.businessDays ? ' (business days)' : ''}.
+          {program.data.kind === 'bounty' ? ` bounty ${formatDuration(program.data.responseTargets.bounty)} (to the first reward awarded),` : ''} resolution{' '}
+          {formatDuration(program.data.responseTargets.resolution)}
+          {program.data.businessDays ? ' (business days: figures count weekday time only, Monday to Friday UTC)' : ''}.
         </p>
       )}
       {data.loading && !data.data && <Loading />}
@@ -85,10 +90,10 @@ export function SlaDashboardPage() {
       {data.data && anything && (
         <>
           <div className="chart-grid-layout">
-            {METRICS.map((metric) => (
+            {metrics.map((metric) => (
               <BarChart
                 key={metric.key}
-                title={`${metric.title}: hours to reach it`}
+                title={`${metric.title}: ${clockName} to reach it`}
                 summary={describe(rows, (m) => m[metric.key])}
                 categories={categories}
                 format={axisHours}
@@ -127,6 +132,11 @@ export function SlaDashboardPage() {
                   <th scope="col" className="num">
                     Triage <span className="th-sub">median / p90</span>
                   </th>
+                  {program.data?.kind === 'bounty' && (
+                    <th scope="col" className="num">
+                      Bounty <span className="th-sub">median / p90</span>
+                    </th>
+                  )}
                   <th scope="col" className="num">
                     Resolution <span className="th-sub">median / p90</span>
                   </th>
@@ -143,7 +153,7 @@ export function SlaDashboardPage() {
                   <tr key={m.month}>
                     <th scope="row">{monthLabel(m.month)}</th>
                     <td className="num">{m.submitted}</td>
-                    {METRICS.map((metric) => (
+                    {metrics.map((metric) => (
                       <td key={metric.key} className="num">
                         {formatHours(m[metric.key].median)} / {formatHours(m[metric.key].p90)}
                       </td>

@@ -198,7 +198,9 @@ export function ReportPage() {
               </div>
               <div>
                 <dt>Policy</dt>
-                <dd>version {r.policyVersion} accepted</dd>
+                <dd>
+                  {p ? <Link to={`/programs/${encodeURIComponent(p.slug)}/policy/${r.policyVersion}`}>version {r.policyVersion}</Link> : `version ${r.policyVersion}`} accepted
+                </dd>
               </div>
             </dl>
             <h3>Description</h3>
@@ -276,7 +278,7 @@ export function ReportPage() {
             <DuplicatesPanel duplicates={duplicates} canMark={triager && (r.allowedTransitions ?? []).includes('duplicate')} onMark={() => setTransitionTo('duplicate')} />
           )}
           <RewardsPanel report={r} program={p} rewards={rewards} suggestion={suggestion} canAward={triager} onAwarded={(message) => refresh(message)} />
-          <DisclosurePanel report={r} program={p} disclosure={disclosure} side={side === 'reporter' && !isReporter ? 'reader' : side} onChanged={(message) => refresh(message)} />
+          <DisclosurePanel report={r} program={p} disclosure={disclosure} events={events} side={side === 'reporter' && !isReporter ? 'reader' : side} onChanged={(message) => refresh(message)} />
         </aside>
       </div>
     </section>

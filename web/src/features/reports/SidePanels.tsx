@@ -9,8 +9,11 @@ import { Chip, LoadError, Time, type Tone } from '../../components/ui';
 import { formatRelative, isPast } from '../../lib/format';
 import type { Resource } from '../../lib/useResource';
 import { reportsApi, rewardsApi } from './api';
-import { currencyDigits, formatMinor, formatMoney, SLA_LABELS } from './labels';
-import type { Disclosure, Program, Report, ReportRewards, RewardSuggestion, SlaClock } from './types';
+import { AwardForm } from '../rewards/AwardForm';
+import { formatMinor, formatMoney, SLA_LABELS } from './labels';
+import { initialRedactions, redactionChanges } from './redactions';
+import { PublicTimelinePreview, TimelineRedactionFields } from './TimelineRedactions';
+import type { Disclosure, Program, Report, ReportEvent, ReportRewards, RewardSuggestion, SlaClock } from './types';
 
 const SLA_TONE: Record<SlaClock['state'], Tone> = { met: 'success', missed: 'danger', breached: 'danger', pending: 'info', void: 'neutral' };
 const SLA_WORD: Record<SlaClock['state'], string> = { met: 'met', missed: 'missed', breached: 'overdue', pending: 'running', void: 'not needed' };
@@ -115,18 +118,21 @@ export function RetestAnswer({ report, onDone }: { report: Report; onDone: (noti
 
 /**
  * Disclosure: either side asks (or agrees); staff write the public summary and redact the text
- * before it is published, and choose full or limited.
+ * before it is published (timeline replies included), and choose full or limited.
  */
 export function DisclosurePanel({
   report,
   program,
   disclosure,
+  events,
   side,
   onChanged,
 }: {
   report: Report;
   program: Program | undefined;
   disclosure: Resource<Disclosure | null>;
+  /** The report's timeline as the viewer sees it: staff choose which public replies to redact. */
+  events: ReportEvent[];
   side: 'reporter' | 'staff' | 'reader';
   onChanged: (notice: string) => void;
 }) {
@@ -232,6 +238,7 @@ export function DisclosurePanel({
             <DisclosureEditor
               report={report}
               disclosure={row}
+              events={events}
               onSaved={(saved) => {
                 disclosure.setData(saved);
                 setEditing(false);
@@ -246,19 +253,33 @@ export function DisclosurePanel({
   );
 }
 
-function DisclosureEditor({ report, disclosure, onSaved, onCancel }: { report: Report; disclosure: Disclosure; onSaved: (d: Disclosure) => void; onCancel: () => void }) {
+function DisclosureEditor({
+  report,
+  disclosure,
+  events,
+  onSaved,
+  onCancel,
+}: {
+  report: Report;
+  disclosure: Disclosure;
+  events: ReportEvent[];
+  onSaved: (d: Disclosure) => void;
+  onCancel: () => void;
+}) {
   const [title, setTitle] = useState(disclosure.title);
   const [summary, setSummary] = useState(disclosure.summary);
   const [level, setLevel] = useState(disclosure.level);
   const [description, setDescription] = useState(disclosure.description ?? report.description.markdown);
   const [steps, setSteps] = useState(disclosure.steps ?? report.steps.markdown);
   const [impact, setImpact] = useState(disclosure.impact ?? report.impact.markdown);
+  const [redactions, setRedactions] = useState(() => initialRedactions(events, disclosure.timelineRedactions));
   const form = useSubmit();
 
   function submit(event: FormEvent) {
     event.preventDefault();
     // Unchanged text is sent as null: "the original", so later edits of the report still show.
     const redacted = (text: string, original: string) => (text === original ? null : text);
+    const timelineRedactions = redactionChanges(events, disclosure.timelineRedactions, redactions);
     void form.run(
       () =>
         reportsApi.editDisclosure(report.id, {
@@ -268,6 +289,7 @@ function DisclosureEditor({ report, disclosure, onSaved, onCancel }: { report: R
           description: redacted(description, report.description.markdown),
           steps: redacted(steps, report.steps.markdown),
           impact: redacted(impact, report.impact.markdown),
+          ...(timelineRedactions ? { timelineRedactions } : {}),
         }),
       onSaved,
     );
@@ -275,7 +297,7 @@ function DisclosureEditor({ report, disclosure, onSaved, onCancel }: { report: R
 
   return (
     <form ref={form.formRef} onSubmit={submit} noValidate className="stack dialog-body">
-      <FormAlert error={form.error} fields={['title', 'summary', 'level', 'description', 'steps', 'impact']} />
+      <FormAlert error={form.error} fields={['title', 'summary', 'level', 'description', 'steps', 'impact', 'timelineRedactions']} />
       <TextField label="Public title" name="title" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} error={form.fieldError('title')} />
       <SelectField label="Level" name="level" value={level} onChange={(e) => setLevel(e.target.value as 'full' | 'limited')} hint="Limited publishes the summary only.">
         <option value="full">Full report (with the redactions below)</option>
@@ -288,8 +310,13 @@ function DisclosureEditor({ report, disclosure, onSaved, onCancel }: { report: R
           <TextAreaField label="Description (published)" name="description" rows={6} value={description} onChange={(e) => setDescription(e.target.value)} error={form.fieldError('description')} />
           <TextAreaField label="Steps (published)" name="steps" rows={5} value={steps} onChange={(e) => setSteps(e.target.value)} error={form.fieldError('steps')} />
           <TextAreaField label="Impact (published)" name="impact" rows={3} value={impact} onChange={(e) => setImpact(e.target.value)} error={form.fieldError('impact')} />
+          <fieldset className="field">
+            <legend>Public timeline</legend>
+            <TimelineRedactionFields events={events} value={redactions} onChange={setRedactions} fieldError={form.fieldError} />
+          </fieldset>
         </>
       )}
+      <PublicTimelinePreview events={events} redactions={redactions} level={level} />
       <FormActions submit="Save" busy={form.busy} onCancel={onCancel} />
     </form>
   );
@@ -319,7 +346,7 @@ export function RewardsPanel({
   if (program?.kind !== 'bounty') return null;
   const items = rewards.data?.items ?? [];
   const split = rewards.data?.split ?? [];
-  const rewardable = report.state === 'triaged' || report.state === 'resolved';
+  const rewardable = report.state === 'triaged' || report.state === 'resolved' || report.state === 'disclosed';
 
   return (
     <section className="panel" aria-labelledby={`${ids}-title`}>
@@ -360,7 +387,7 @@ export function RewardsPanel({
               </button>
             </p>
           ) : (
-            <p className="hint">Rewards are awarded once a report is triaged or resolved.</p>
+            <p className="hint">Rewards are awarded once a report is triaged (and still after it is resolved or disclosed).</p>
           )}
           <Dialog open={awarding} onClose={() => setAwarding(false)} title="Award a reward">
             {awarding && (
@@ -380,67 +407,5 @@ export function RewardsPanel({
         </>
       )}
     </section>
-  );
-}
-
-function AwardForm({
-  report,
-  currency,
-  suggestion,
-  onDone,
-  onCancel,
-}: {
-  report: Report;
-  currency: string;
-  suggestion: RewardSuggestion | null;
-  onDone: (notice: string) => void;
-  onCancel: () => void;
-}) {
-  const digits = currencyDigits(currency);
-  const [amount, setAmount] = useState(suggestion?.range ? String(suggestion.range.min) : '');
-  const [kind, setKind] = useState<'bounty' | 'bonus'>('bounty');
-  const [note, setNote] = useState('');
-  const form = useSubmit();
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    const major = Number(amount.replace(',', '.'));
-    if (!Number.isFinite(major) || major <= 0) return form.setError(localInvalid('amount', `give an amount in ${currency}, such as 500`));
-    const minor = Math.round(major * 10 ** digits);
-    void form.run(
-      () => rewardsApi.award(report.id, { amount: minor, kind, ...(note.trim() ? { note: note.trim() } : {}) }),
-      (award) => onDone(`Awarded ${formatMinor(award.amount, award.currency)}.`),
-    );
-  }
-
-  const outside = suggestion?.range && amount && (Number(amount) < suggestion.range.min || Number(amount) > suggestion.range.max);
-
-  return (
-    <form ref={form.formRef} onSubmit={submit} noValidate className="stack dialog-body">
-      <FormAlert error={form.error} fields={['amount', 'kind', 'note']} />
-      <TextField
-        label={`Amount (${currency})`}
-        name="amount"
-        inputMode="decimal"
-        className="short"
-        autoComplete="off"
-        hint={
-          suggestion?.range
-            ? `The reward table suggests ${formatMoney(suggestion.range.min, currency)}–${formatMoney(suggestion.range.max, currency)}.`
-            : 'The reward table has no range for this report.'
-        }
-        value={amount}
-        onChange={(e) => setAmount(e.target.value)}
-        error={form.fieldError('amount')}
-      />
-      {outside && <p className="alert alert-warning">This is outside the suggested range; say why in the note.</p>}
-      <SelectField label="Kind" name="kind" value={kind} onChange={(e) => setKind(e.target.value as 'bounty' | 'bonus')}>
-        <option value="bounty">Bounty</option>
-        <option value="bonus">Bonus</option>
-      </SelectField>
-      <TextAreaField label="Note to the reporter" name="note" optional rows={3} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} error={form.fieldError('note')} />
-      <p className="hint">Split among the submitter and collaborators by their shares; each gets a ledger entry.</p>
-      <FormActions submit="Award" busyLabel="Awarding…" busy={form.busy} onCancel={onCancel} />
-    </form>
   );
 }

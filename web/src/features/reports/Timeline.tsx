@@ -93,7 +93,18 @@ function describe(entry: TimelineEntry, who: (id: string | null) => string): Rea
  * The report's activity, oldest first. Internal notes (staff only; the server never sends them
  * to anyone else) are marked in words and colour.
  */
-export function Timeline({ entries, who = (id) => id ?? '', label = 'Activity' }: { entries: TimelineEntry[]; who?: (id: string | null) => string; label?: string }) {
+export function Timeline({
+  entries,
+  who = (id) => id ?? '',
+  label = 'Activity',
+  bodyOf,
+}: {
+  entries: TimelineEntry[];
+  who?: (id: string | null) => string;
+  label?: string;
+  /** Shows an entry's text another way (the disclosure preview's redactions); the server's HTML otherwise. */
+  bodyOf?: (entry: TimelineEntry) => ReactNode;
+}) {
   if (entries.length === 0) return <p className="muted">Nothing has happened yet.</p>;
   return (
     <ol className="timeline" aria-label={label}>
@@ -117,7 +128,7 @@ export function Timeline({ entries, who = (id) => id ?? '', label = 'Activity' }
                 <Time value={entry.createdAt} relative />
               </span>
             </div>
-            {entry.body && entry.body.markdown.trim() && <ServerHtml html={entry.body.html} className="timeline-body" />}
+            {bodyOf ? bodyOf(entry) : entry.body && entry.body.markdown.trim() && <ServerHtml html={entry.body.html} className="timeline-body" />}
           </li>
         );
       })}

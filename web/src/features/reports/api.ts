@@ -3,6 +3,7 @@ import { sessionApi } from '../../api/endpoints';
 import type { Items } from '../../api/types';
 import type { ErrorBody } from '../../shared/server';
 import type {
+  PolicyVersion,
   Attachment,
   CvssScore,
   CweEntry,
@@ -25,6 +26,8 @@ import type {
   Report,
   ReportEvent,
   ReportRewards,
+  Reputation,
+  ReputationPoints,
   Reward,
   RewardState,
   RewardSuggestion,
@@ -44,6 +47,7 @@ const id = encodeURIComponent;
 export const programsApi = {
   list: (signal?: Signal) => api.get<Items<ProgramSummary>>('/programs', undefined, { signal }),
   get: (slug: string, signal?: Signal) => api.get<Program>(`/programs/${id(slug)}`, undefined, { signal }),
+  policyVersion: (slug: string, version: number, signal?: Signal) => api.get<PolicyVersion>(`/programs/${id(slug)}/policy/${version}`, undefined, { signal }),
   create: (input: ProgramInput & { slug: string }) => api.post<Program>('/programs', input),
   update: (slug: string, changes: Partial<ProgramInput>) => api.patch<Program>(`/programs/${id(slug)}`, changes),
   sla: (slug: string, months: number, signal?: Signal) => api.get<{ months: SlaMonth[] }>(`/programs/${id(slug)}/sla`, { months }, { signal }),
@@ -86,6 +90,12 @@ export const rewardsApi = {
   setState: (rewardId: string, to: 'paid' | 'cancelled', reference?: string) =>
     api.post<Reward>(`/rewards/${id(rewardId)}/state`, { to, ...(reference ? { reference } : {}) }),
   earnings: (signal?: Signal) => api.get<Earnings>('/me/earnings', undefined, { signal }),
+};
+
+export const reputationApi = {
+  mine: (signal?: Signal) => api.get<Reputation>('/me/reputation', undefined, { signal }),
+  points: (signal?: Signal) => api.get<ReputationPoints>('/reputation/points', undefined, { signal }),
+  changePoints: (changes: Partial<ReputationPoints>) => api.patch<ReputationPoints>('/reputation/points', changes),
 };
 
 export const hallOfFameApi = {

@@ -69,6 +69,7 @@ export const TARGET_LABELS: Record<TargetKey, string> = {
 export const SLA_LABELS: Record<SlaMetric, string> = {
   first_response: 'First response',
   triage: 'Triage',
+  bounty: 'Bounty',
   resolution: 'Resolution',
 };
 

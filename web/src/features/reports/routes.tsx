@@ -6,6 +6,7 @@ import { HallOfFamePage, ProgramHallOfFamePage } from '../halloffame/HallOfFameP
 import { InboxPage } from '../inbox/InboxPage';
 import { AdminProgramsPage } from '../programs/AdminProgramsPage';
 import { ProgramEditPage } from '../programs/ProgramEditPage';
+import { PolicyVersionPage } from '../programs/PolicyVersionPage';
 import { ProgramPage } from '../programs/ProgramPage';
 import { ProgramsPage } from '../programs/ProgramsPage';
 import { SlaDashboardPage } from '../programs/SlaDashboardPage';
@@ -25,6 +26,7 @@ export const publicReportRoutes: RouteObject = {
   children: [
     { path: 'programs', element: <ProgramsPage /> },
     { path: 'programs/:slug', element: <ProgramPage /> },
+    { path: 'programs/:slug/policy/:version', element: <PolicyVersionPage /> },
     { path: 'programs/:slug/hall-of-fame', element: <ProgramHallOfFamePage /> },
     { path: 'disclosed', element: <DisclosedListPage /> },
     { path: 'disclosed/:id', element: <DisclosedPage /> },

@@ -79,6 +79,15 @@ export interface Exclusion {
   redirectUrl: string | null;
 }
 
+/** One version of a programme's policy (GET /programs/:slug/policy/:version). */
+export interface PolicyVersion {
+  version: number;
+  current: boolean;
+  markdown: string;
+  html: string;
+  createdAt: string;
+}
+
 export interface Program extends ProgramSummary {
   policy: { version: number; markdown: string; html: string };
   safeHarbour: Rendered;
@@ -89,7 +98,8 @@ export interface Program extends ProgramSummary {
   businessDays: boolean;
   disclosure: DisclosureSettings;
   staleCloseDays: number;
-  medians: { firstResponseHours: number | null; triageHours: number | null; resolutionHours: number | null; sampleSize: number };
+  /** Measured as the targets are (see ResponseMedians in src/domain/programs/program-medians.ts); bountyHours null in a VDP. */
+  medians: { firstResponseHours: number | null; triageHours: number | null; bountyHours: number | null; resolutionHours: number | null; sampleSize: number };
   createdAt: string;
   updatedAt: string;
 }
@@ -134,6 +144,8 @@ export interface SlaMonth {
   submitted: number;
   firstResponseHours: SlaStat;
   triageHours: SlaStat;
+  /** Null figures in a VDP. */
+  bountyHours: SlaStat;
   resolutionHours: SlaStat;
   breaches: number;
   openAtEnd: number;
@@ -168,7 +180,7 @@ export interface ScoredVector {
   severity: string;
 }
 
-export type SlaMetric = 'first_response' | 'triage' | 'resolution';
+export type SlaMetric = 'first_response' | 'triage' | 'bounty' | 'resolution';
 
 export interface SlaClock {
   metric: SlaMetric;
@@ -256,13 +268,21 @@ export interface InboxPage {
   next: string | null;
 }
 
+/** The inbox's orders (GET /api/v1/reports?sort=). */
+export const INBOX_SORTS = ['newest', 'oldest', 'severity', 'priority', 'sla', 'updated'] as const;
+export type InboxSort = (typeof INBOX_SORTS)[number];
+
 export interface InboxQuery {
   program?: string | undefined;
   state?: string | undefined;
   severity?: string | undefined;
   assignee?: string | undefined;
+  asset?: string | undefined;
+  /** ISO times: received at or after, and before. */
+  createdAfter?: string | undefined;
+  createdBefore?: string | undefined;
   q?: string | undefined;
-  sort?: 'newest' | 'oldest' | undefined;
+  sort?: InboxSort | undefined;
   slaBreached?: boolean | undefined;
   after?: string | undefined;
   limit?: number | undefined;
@@ -315,10 +335,13 @@ export interface Disclosure {
   steps: string | null;
   impact: string | null;
   publishedAt: string | null;
+  timelineRedactions: Record<string, string | null>;
 }
 
 export interface DisclosureEdit {
   title?: string;
+  /** Per public timeline event id: replacement text, or null to publish the entry without its text. Merged with what is saved. */
+  timelineRedactions?: Record<string, string | null>;
   summary?: string;
   level?: 'full' | 'limited';
   description?: string | null;
@@ -420,6 +443,29 @@ export interface RewardSuggestion {
 export interface Earnings {
   items: Reward[];
   totals: { currency: string; awarded: number; paid: number; cancelled: number }[];
+}
+
+/** The report outcomes that earn (or cost) reputation, in the server's order (src/domain/reputation/reputation.ts). */
+export const REPUTATION_OUTCOMES = ['resolved', 'informative', 'not_applicable', 'spam', 'duplicate', 'duplicate_after_disclosure'] as const;
+export type ReputationOutcome = (typeof REPUTATION_OUTCOMES)[number];
+export type ReputationPoints = Record<ReputationOutcome, number>;
+
+export interface ReputationEntry {
+  id: string;
+  reportId: string;
+  programId: string;
+  outcome: string;
+  points: number;
+  share: number;
+  reason: string;
+  createdAt: string;
+  /** A later outcome of the report replaced this entry: listed, no longer counted. */
+  supersededAt: string | null;
+}
+
+export interface Reputation {
+  total: number;
+  entries: ReputationEntry[];
 }
 
 export interface HallEntry {

@@ -10,6 +10,7 @@ import { programsApi, rewardsApi } from '../reports/api';
 import { formatMinor, shortId } from '../reports/labels';
 import { REWARD_STATES, type LedgerItem, type RewardState } from '../reports/types';
 import { useKeysetList } from '../reports/useKeysetList';
+import { ReputationPanel } from './ReputationPanel';
 import '../reports/reports.css';
 
 const STATE_TONE: Record<RewardState, Tone> = { awarded: 'info', paid: 'success', cancelled: 'neutral' };
@@ -22,7 +23,8 @@ export function EarningsPage() {
   const totals = earnings.data?.totals ?? [];
   return (
     <section className="page narrow">
-      <PageHeader title="Earnings" description="Rewards you were awarded for your reports, your share where a reward was split." />
+      <PageHeader title="Earnings" description="Rewards you were awarded for your reports, your share where a reward was split, and your reputation." />
+      <ReputationPanel />
       {earnings.loading && !earnings.data && <Loading />}
       {earnings.error && <LoadError error={earnings.error} onRetry={earnings.reload} />}
       {totals.length > 0 && (
