@@ -119,6 +119,18 @@ describe('mailed-in PGP/MIME incidents on the incident page', () => {
     await pwExpect(dialog.getByLabel('Description')).toHaveValue(`Grüße — the parser overflows: ${canary}\n${MARKUP}`);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await pwExpect(dialog).toHaveCount(0);
+
+    // The mail carried no key the server could see: the triager pastes the one the reporter sent.
+    const reply = page.getByRole('region', { name: 'Reply' });
+    await pwExpect(reply.getByText('The reporter gave no key')).toBeVisible();
+    const { publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ email: 'reporter@example.net' }], date: new Date(Date.now() - 86_400_000), format: 'armored' });
+    await reply.getByLabel('The reporter’s public key').fill('not a key');
+    await reply.getByRole('button', { name: 'Use this key' }).click();
+    await pwExpect(reply.getByRole('alert').filter({ hasText: 'publicKey' })).toContainText('not an armoured OpenPGP public key');
+    await reply.getByLabel('The reporter’s public key').fill(publicKey);
+    await reply.getByRole('button', { name: 'Use this key' }).click();
+    await pwExpect(reply.getByText('The reporter gave no key')).toHaveCount(0);
+    await pwExpect(reply.getByText('Encrypted here to the reporter’s key and the organisation key.')).toBeVisible();
   });
 
   test('a mailed message that decompresses beyond 64 MB is not opened in the page', async () => {

@@ -225,6 +225,10 @@ describe('inbound reports', () => {
     await pwExpect(page.getByRole('radio', { name: 'Internal note (staff only)' })).toHaveCount(0);
     await pwExpect(page.getByRole('region', { name: 'Triage' })).toHaveCount(0);
     await shoot(page, 'report-reporter');
+    // The policy version the reporter accepted is one click away, as it read then.
+    await page.getByRole('link', { name: /^version \d+$/ }).click();
+    await pwExpect(page.getByRole('heading', { level: 1, name: /policy, version \d+$/ })).toBeVisible();
+    await pwExpect(page.getByText('This is the current version.')).toBeVisible();
   });
 
   test('a lead creates a programme through the admin form', async () => {
