@@ -9,8 +9,9 @@
 //      accepts the same JSON body; every acknowledged report must be in the database afterwards.
 //                                                       target: ratio >= 0.3
 //      Where a submission's time goes (node --cpu-prof, SQLite): SQLite itself ~46% (the report
-//      row and its eight indexes, the timeline event, the audit event, the intake row; the batched
-//      term index), commits ~16%, query building ~10%, garbage collection ~6%, the Markdown
+//      row and its indexes — eight, and four more for the inbox's sort orders since
+//      20261128_0930, about a fifth of the throughput — the timeline event, the audit event,
+//      the intake row; the batched term index), commits ~16%, query building ~10%, garbage collection ~6%, the Markdown
 //      rendering of the answer ~5%; about 0.5 ms of one core per report, where the bare route takes
 //      ~13 us. Even with no query builder and nothing but those rows written, a report costs several
 //      times the bare route: the ratio this target asks for is out of reach on this design.
