@@ -207,6 +207,29 @@ describe.each(DIALECTS)('report workflow on %s', (engine) => {
     expect((await mailsAbout(report.id)).map((m) => m.subject.split(':')[0])).toEqual([`[cvdesk] Your report will close on ${closesOn} without an answer`, '[cvdesk] Your report is now informative']);
   });
 
+  it('reaches every waiting report: many not yet due on a long policy do not hide one that is due', async () => {
+    const patient = await buildProgram(t.context, { staleCloseDays: 365 });
+    const template = await submit(patient.slug);
+    await move(template.id, 'needs_more_info');
+    const row = await t.context.db.selectFrom('reports').selectAll().where('id', '=', template.id).executeTakeFirstOrThrow();
+    // 600 copies waiting since long ago (more than a page of the pass), none due for months.
+    const since = new Date(clock.now().getTime() - 100 * 24 * HOUR).toISOString();
+    for (let i = 0; i < 600; i += 100) {
+      await t.context.db
+        .insertInto('reports')
+        .values(Array.from({ length: 100 }, () => ({ ...row, id: globalThis.crypto.randomUUID(), needs_info_since: since })))
+        .execute();
+    }
+    const hasty = await buildProgram(t.context, { staleCloseDays: 1 });
+    const due = await submit(hasty.slug);
+    await move(due.id, 'needs_more_info');
+    clock.advance(2 * 24 * HOUR);
+    const pass = await runReportsHourly(t.context);
+    expect(pass.warned).toBeGreaterThanOrEqual(1);
+    expect((await mailsAbout(due.id)).map((m) => m.subject)).toEqual([expect.stringContaining('Your report will close on')]);
+    await t.context.db.updateTable('reports').set({ state: 'informative' }).where('program_id', '=', patient.id).execute();
+  });
+
   it('warns again for a new question: an answer resets the clock and the warning', async () => {
     const program = await buildProgram(t.context, { staleCloseDays: 2 });
     const report = await submit(program.slug);

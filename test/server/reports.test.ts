@@ -187,6 +187,17 @@ describe.each(DIALECTS)('reports on %s', (engine) => {
     expect((await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}`, token: reporter.token })).json().state).toBe('new');
   });
 
+  it('keeps a suggested priority in step with the score, until staff set one by hand', async () => {
+    const patch = async (id: string, payload: Record<string, unknown>) => (await t.request({ method: 'PATCH', url: `/api/v1/reports/${id}`, token: triager.token, payload })).json();
+    const unscored = (await submit(reporter)).json();
+    expect((await patch(unscored.id, { labels: ['x'] })).priority).toBe('P5');
+    const rescored = await patch(unscored.id, { cvss: [CVSS31] });
+    expect(rescored).toMatchObject({ severity: 'critical', priority: 'P1' });
+    await patch(unscored.id, { priority: 'P4' });
+    const handSet = await patch(unscored.id, { cvss: ['CVSS:3.1/AV:N/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N'] });
+    expect(handSet).toMatchObject({ severity: 'low', priority: 'P4' });
+  });
+
   it('changes triage fields, each on the timeline', async () => {
     const report = (await submit(reporter)).json();
     const res = await t.request({ method: 'PATCH', url: `/api/v1/reports/${report.id}`, token: triager.token, payload: { assigneeId: triager.row.id, priority: 'P2', labels: ['sqli', 'web'], cvss: [CVSS40], cwe: 89 } });

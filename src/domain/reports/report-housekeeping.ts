@@ -63,34 +63,47 @@ export async function runReportsHourly(context: AppContext): Promise<{ breaches:
   return { breaches, warned, closed, disclosed, purged };
 }
 
+/** Waiting reports read per page of the stale policy's pass. */
+const STALE_PAGE = 500;
+
 /**
- * Warns, then closes, reports left in `needs_more_info`. The list is read outside any
- * transaction, so each report is read again, locked, inside its own: one answered meanwhile (no
- * longer waiting, or waiting on a newer question) is left alone.
+ * Warns, then closes, reports left in `needs_more_info`: every waiting report, page by page (a
+ * programme with a long policy, whose reports are not due yet, cannot crowd out another's that
+ * are). The list is read outside any transaction, so each report is read again, locked, inside its
+ * own: one answered meanwhile (no longer waiting, or waiting on a newer question) is left alone.
  */
 async function runStalePolicy(context: AppContext): Promise<{ warned: number; closed: number }> {
   const now = context.clock.now();
-  const waiting = await context.db
-    .selectFrom('reports')
-    .innerJoin('programs', 'programs.id', 'reports.program_id')
-    .select(['reports.id', 'reports.needs_info_since', 'reports.needs_info_warned_at', 'programs.stale_close_days'])
-    .where('reports.state', '=', 'needs_more_info')
-    .where('reports.needs_info_since', 'is not', null)
-    .where((eb) => eb.or([eb('programs.stale_close_days', 'is', null), eb('programs.stale_close_days', '>', 0)]))
-    .orderBy('reports.needs_info_since')
-    .limit(500)
-    .execute();
   let warned = 0;
   let closed = 0;
-  for (const listed of waiting) {
-    const days = listed.stale_close_days ?? DEFAULT_STALE_CLOSE_DAYS;
-    const since = listed.needs_info_since!;
-    if (!staleStep(new Date(since), listed.needs_info_warned_at ? new Date(listed.needs_info_warned_at) : null, days, now)) continue;
-    const done = await context.db.transaction().execute((trx) => applyStalePolicy(context, trx, { id: listed.id, needsInfoSince: since }, days, now));
-    if (done === 'closed') closed += 1;
-    if (done === 'warned') warned += 1;
+  for (let after: { since: string; id: string } | undefined; ; ) {
+    let page = context.db
+      .selectFrom('reports')
+      .innerJoin('programs', 'programs.id', 'reports.program_id')
+      .select(['reports.id', 'reports.needs_info_since', 'reports.needs_info_warned_at', 'programs.stale_close_days'])
+      .where('reports.state', '=', 'needs_more_info')
+      .where('reports.needs_info_since', 'is not', null)
+      .where((eb) => eb.or([eb('programs.stale_close_days', 'is', null), eb('programs.stale_close_days', '>', 0)]))
+      .orderBy('reports.needs_info_since')
+      .orderBy('reports.id')
+      .limit(STALE_PAGE);
+    if (after) {
+      const { since, id } = after;
+      page = page.where((eb) => eb.or([eb('reports.needs_info_since', '>', since), eb.and([eb('reports.needs_info_since', '=', since), eb('reports.id', '>', id)])]));
+    }
+    const waiting = await page.execute();
+    for (const listed of waiting) {
+      const days = listed.stale_close_days ?? DEFAULT_STALE_CLOSE_DAYS;
+      const since = listed.needs_info_since!;
+      if (!staleStep(new Date(since), listed.needs_info_warned_at ? new Date(listed.needs_info_warned_at) : null, days, now)) continue;
+      const done = await context.db.transaction().execute((trx) => applyStalePolicy(context, trx, { id: listed.id, needsInfoSince: since }, days, now));
+      if (done === 'closed') closed += 1;
+      if (done === 'warned') warned += 1;
+    }
+    if (waiting.length < STALE_PAGE) return { warned, closed };
+    const last = waiting.at(-1)!;
+    after = { since: last.needs_info_since!, id: last.id };
   }
-  return { warned, closed };
 }
 
 /**

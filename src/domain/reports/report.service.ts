@@ -357,6 +357,15 @@ export async function updateTriage(context: AppContext, trx: Executor, actor: Ac
     if (changes.cwe !== undefined && changes.cwe !== null && (!Number.isInteger(changes.cwe) || changes.cwe < 1)) throw invalid('/cwe', 'must be a CWE number');
     const scoring = changes.cvss !== undefined ? scoreReportVectors(changes.cvss) : undefined;
     if (scoring) Object.assign(set, { cvss_vectors: JSON.stringify(scoring.scored), severity: scoring.severity, score: scoring.score });
+    // A priority nobody chose (still the one suggested from the old score) follows the new score;
+    // one that staff set by hand is theirs to change.
+    if (scoring && changes.priority === undefined && report.priority === suggestedPriority(report.score)) {
+      const next = suggestedPriority(scoring.score);
+      if (next !== report.priority) {
+        set.priority = next;
+        await event('priority', true, { from: report.priority, to: next, suggested: true });
+      }
+    }
     if (changes.cwe !== undefined) set.cwe = changes.cwe;
     severityChanged = true;
     await event('severity_change', false, { from: { severity: report.severity, score: report.score, cwe: report.cwe }, to: { severity: set.severity ?? report.severity, score: set.score ?? report.score, cwe: set.cwe ?? report.cwe } });

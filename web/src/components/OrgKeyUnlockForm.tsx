@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { FormAlert, TextField, localInvalid, useSubmit } from './forms';
-import { unlockOrganisationKeys, type UnlockedOrganisationKeys } from '../lib/org-keys';
+import { mergeUnlocked, unlockOrganisationKeys, type UnlockedOrganisationKeys } from '../lib/org-keys';
 import { WrongPassphrase } from '../lib/openpgp';
 
 /**
@@ -21,27 +21,58 @@ export function OrgKeyUnlockForm({
 }) {
   const form = useSubmit();
   const [passphrase, setPassphrase] = useState('');
+  // Keys opened so far, while a key rotated with a passphrase of its own is still locked.
+  const [partial, setPartial] = useState<UnlockedOrganisationKeys | null>(null);
   function submit(event: FormEvent) {
     event.preventDefault();
     if (!passphrase) return form.setError(localInvalid('passphrase', 'enter the passphrase of the organisation key'));
     void form.run(
       async () => {
         try {
-          return await unlockOrganisationKeys(passphrase, await otherKeys());
+          const opened = await unlockOrganisationKeys(passphrase, await otherKeys());
+          return partial ? mergeUnlocked(partial, opened) : opened;
         } catch (error) {
-          if (error instanceof WrongPassphrase) throw localInvalid('passphrase', 'this passphrase does not unlock the organisation key');
+          if (error instanceof WrongPassphrase) throw localInvalid('passphrase', partial ? 'this passphrase opens none of the keys still locked' : 'this passphrase does not unlock the organisation key');
           throw error;
         }
       },
       (unlocked) => {
         setPassphrase('');
-        onUnlocked(unlocked);
+        if (unlocked.locked.length > 0 && unlocked.keys.length > (partial?.keys.length ?? 0)) setPartial(unlocked);
+        else {
+          setPartial(null);
+          onUnlocked(unlocked);
+        }
       },
     );
   }
   return (
     <form ref={form.formRef} onSubmit={submit} noValidate className={className}>
       <FormAlert error={form.error} fields={['passphrase']} />
+      {partial && (
+        <div className="alert alert-warning" role="status">
+          <p>
+            This passphrase did not open{' '}
+            {partial.locked.map((key, i) => (
+              <span key={key.fingerprint}>
+                {i > 0 && ', '}the {key.status} key <code>{key.fingerprint.slice(-16)}</code>
+              </span>
+            ))}
+            : it has a passphrase of its own. Enter it to read what was encrypted to it, or go on without it.
+          </p>
+          <button
+            type="button"
+            className="button small"
+            onClick={() => {
+              const unlocked = partial;
+              setPartial(null);
+              onUnlocked(unlocked);
+            }}
+          >
+            Go on without it
+          </button>
+        </div>
+      )}
       <TextField
         label="Key passphrase"
         name="passphrase"

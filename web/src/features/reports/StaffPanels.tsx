@@ -128,7 +128,7 @@ export function TriagePanel({
         name="priority"
         value={report.priority ?? 'P3'}
         disabled={busy === 'priority'}
-        hint="Suggested from the score at submission; P1 is the most urgent."
+        hint="Suggested from the score, and follows it until set here; P1 is the most urgent."
         onChange={(event) => void patch('priority', { priority: event.target.value as Priority }, `Priority set to ${event.target.value}.`)}
       >
         {PRIORITIES.map((p) => (
