@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { beforeAll, describe, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { systemActor } from '../../src/domain/auth/actor.js';
 import { createProgram, getVisibleProgram, updateProgram } from '../../src/domain/programs/program.service.js';
@@ -137,6 +137,28 @@ describe('inbound reports', () => {
     // The Markdown came back rendered by the server, the script as text.
     await pwExpect(page.locator('.report-body')).toContainText('<script>alert(1)</script>');
     await pwExpect(page.locator('.report-body script')).toHaveCount(0);
+  });
+
+  test('a reporter gives both a CVSS 3.1 and a 4.0 vector; the 4.0 score leads', async () => {
+    const { page } = await e2e.newSession();
+    const reporter = await e2e.user(['reporter']);
+    await signIn(page, { email: reporter.row.email });
+    await page.goto(`/programs/${SLUG}/submit`);
+    await page.getByLabel('Title').fill(`Two vectors ${WORD}`);
+    await page.getByLabel('Vector string').fill('CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N');
+    await page.getByRole('button', { name: 'Add a CVSS 4.0 vector too' }).click();
+    const second = page.getByRole('group', { name: /second vector/ });
+    await pwExpect(second.getByLabel('Vector string')).toHaveValue('CVSS:4.0/');
+    await second.getByLabel('Vector string').fill('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N');
+    await pwExpect(second.locator('.cvss-result')).toContainText('9.3');
+    await page.getByLabel('Description', { exact: true }).fill('Both versions, please.');
+    await page.getByLabel(/I have read the policy \(version 1\)/).check();
+    await page.getByRole('button', { name: 'Submit report' }).click();
+    await pwExpect(page).toHaveURL(/\/reports\/[0-9a-f-]{36}$/);
+    await pwExpect(page.locator('.report-meta')).toContainText('Critical 9.3');
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const row = await e2e.context.db.selectFrom('reports').select('cvss_vectors').where('id', '=', id).executeTakeFirstOrThrow();
+    expect((JSON.parse(row.cvss_vectors) as { version: string }[]).map((v) => v.version)).toEqual(['3.1', '4.0']);
   });
 
   test('a triager finds it in the inbox with filters and the keyboard, triages it, writes a note and a reply', async () => {

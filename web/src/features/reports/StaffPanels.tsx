@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from '
 import { Link } from 'react-router';
 import { toApiError, type ApiError } from '../../api/client';
 import { useSignedIn } from '../../app/session';
-import { CvssCalculator } from '../../components/CvssCalculator';
+import { CvssVectorsField, filledVectors } from '../../components/CvssVectorsField';
 import { CwePicker, type CweValue } from '../../components/CwePicker';
 import { Dialog } from '../../components/Dialog';
 import { FormAlert, SelectField, TextField, localInvalid, useSubmit } from '../../components/forms';
@@ -249,7 +249,7 @@ function LabelEditor({ labels, busy, onSave }: { labels: string[]; busy: boolean
 }
 
 function SeverityForm({ report, onSaved, onCancel }: { report: Report; onSaved: (report: Report) => void; onCancel: () => void }) {
-  const [vector, setVector] = useState(report.cvss[0]?.vector ?? '');
+  const [vectors, setVectors] = useState<string[]>(report.cvss.length ? report.cvss.map((v) => v.vector) : ['']);
   const [cwe, setCwe] = useState<CweValue | null>(report.cwe ? { id: report.cwe, name: '' } : null);
   const form = useSubmit();
 
@@ -268,16 +268,14 @@ function SeverityForm({ report, onSaved, onCancel }: { report: Report; onSaved: 
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const vectors = [vector.trim(), ...report.cvss.slice(1).map((v) => v.vector)].filter(Boolean);
-    void form.run(() => reportsApi.triage(report.id, { cvss: vectors, cwe: cwe?.id ?? null }), onSaved);
+    void form.run(() => reportsApi.triage(report.id, { cvss: filledVectors(vectors), cwe: cwe?.id ?? null }), onSaved);
   }
 
   return (
     <form ref={form.formRef} onSubmit={submit} noValidate className="stack dialog-body">
       <FormAlert error={form.error} fields={['cvss', 'cwe']} />
       <CwePicker label="Weakness (CWE)" value={cwe} onChange={setCwe} error={form.fieldError('cwe')} />
-      <CvssCalculator value={vector} onChange={setVector} error={form.fieldError('cvss')} />
-      {report.cvss.length > 1 && <p className="hint">The report’s second vector ({report.cvss[1]!.vector}) is kept.</p>}
+      <CvssVectorsField vectors={vectors} onChange={setVectors} error={form.fieldError('cvss')} />
       <FormActions submit="Save severity" busy={form.busy} onCancel={onCancel} />
     </form>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/client';
-import { CvssCalculator } from '../../components/CvssCalculator';
+import { CvssVectorsField, filledVectors } from '../../components/CvssVectorsField';
 import { CwePicker, type CweValue } from '../../components/CwePicker';
 import { FormAlert, SelectField, TextField, localInvalid, useSubmit } from '../../components/forms';
 import { ServerHtml } from '../../components/ReportChips';
@@ -62,7 +62,7 @@ function SubmitForm({ program, onPolicyChanged }: { program: Program; onPolicyCh
   const [assetOther, setAssetOther] = useState('');
   const [category, setCategory] = useState('');
   const [cwe, setCwe] = useState<CweValue | null>(null);
-  const [vector, setVector] = useState('');
+  const [vectors, setVectors] = useState<string[]>(['']);
   const [uploads, setUploads] = useState<UploadItem[]>([]);
   const [collaborators, setCollaborators] = useState<{ key: number; account: string; share: string }[]>([]);
   const [accepted, setAccepted] = useState(false);
@@ -112,7 +112,7 @@ function SubmitForm({ program, onPolicyChanged }: { program: Program; onPolicyCh
       ...(asset === OTHER ? { assetOther: assetOther.trim() } : {}),
       ...(category ? { category } : {}),
       ...(cwe ? { cwe: cwe.id } : {}),
-      ...(vector.trim() ? { cvss: [vector.trim()] } : {}),
+      ...(filledVectors(vectors).length ? { cvss: filledVectors(vectors) } : {}),
     };
     const files = uploads.filter((u) => u.status === 'done' && u.attachment).map((u) => u.attachment!.id);
     if (files.length) report.attachments = files;
@@ -326,7 +326,7 @@ function SubmitForm({ program, onPolicyChanged }: { program: Program; onPolicyCh
             hint="Search by number or by words; the closest specific entry is best."
             error={form.fieldError('cwe')}
           />
-          <CvssCalculator value={vector} onChange={setVector} error={form.fieldError('cvss')} />
+          <CvssVectorsField vectors={vectors} onChange={setVectors} error={form.fieldError('cvss')} />
         </section>
 
         <section className="panel form-section" aria-labelledby={`${ids}-details`}>
