@@ -152,6 +152,10 @@ describe('inbound reports', () => {
     await second.getByLabel('Vector string').fill('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N');
     await pwExpect(second.locator('.cvss-result')).toContainText('9.3');
     await page.getByLabel('Description', { exact: true }).fill('Both versions, please.');
+    // A file over the server's limit is refused here, before any upload.
+    await page.getByLabel('Attachments').setInputFiles({ name: 'huge.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(26 * 1024 * 1024 + 1) });
+    await pwExpect(page.getByText(/huge\.bin: larger than .*, the most one file may be; not added\./)).toBeVisible();
+    await pwExpect(page.getByRole('list', { name: 'Files for this report' })).toHaveCount(0);
     await page.getByLabel(/I have read the policy \(version 1\)/).check();
     await page.getByRole('button', { name: 'Submit report' }).click();
     await pwExpect(page).toHaveURL(/\/reports\/[0-9a-f-]{36}$/);

@@ -55,6 +55,9 @@ describe.each(DIALECTS)('attachments on %s', (engine) => {
   });
 
   it('refuses an oversized file with 413 and keeps none of it', async () => {
+    // The limits the form checks before uploading are the configured ones.
+    expect((await t.request({ method: 'GET', url: '/api/v1/attachments/limits', token: reporter.token })).json()).toEqual({ maxFiles: 2, maxBytes: 4096 });
+    expect((await t.request({ method: 'GET', url: '/api/v1/attachments/limits' })).statusCode).toBe(401);
     const before = storedFiles().length;
     const big = await upload(reporter, 'big.txt', Buffer.alloc(5000, 'a'));
     expect(big.statusCode).toBe(413);

@@ -99,6 +99,7 @@ const CASES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/disclosed', allowed: ['anonymous', ...EVERYONE] },
   { method: 'GET', url: '/api/v1/disclosed/:id', allowed: ['anonymous', ...EVERYONE], othersObject: () => '00000000-0000-4000-8000-000000000000' },
   { method: 'POST', url: '/api/v1/attachments', allowed: EVERYONE },
+  { method: 'GET', url: '/api/v1/attachments/limits', allowed: EVERYONE },
   { method: 'GET', url: '/api/v1/cwe', allowed: ['anonymous', ...EVERYONE] },
   { method: 'GET', url: '/api/v1/staff', allowed: STAFF },
   { method: 'DELETE', url: '/api/v1/attachments/:id', allowed: EVERYONE, othersObject: (f) => f.victimAttachmentId },

@@ -189,7 +189,7 @@ describe.each(DIALECTS)('reports on %s', (engine) => {
 
   it('keeps a suggested priority in step with the score, until staff set one by hand', async () => {
     const patch = async (id: string, payload: Record<string, unknown>) => (await t.request({ method: 'PATCH', url: `/api/v1/reports/${id}`, token: triager.token, payload })).json();
-    const unscored = (await submit(reporter)).json();
+    const unscored = (await submit(await buildUser(t.context))).json();
     expect((await patch(unscored.id, { labels: ['x'] })).priority).toBe('P5');
     const rescored = await patch(unscored.id, { cvss: [CVSS31] });
     expect(rescored).toMatchObject({ severity: 'critical', priority: 'P1' });

@@ -53,6 +53,21 @@ export async function attachmentsRoutes(fastify: FastifyInstance, context: AppCo
     },
   );
 
+  app.get(
+    '/attachments/limits',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'How many files one report may carry and how large each may be (the submit form checks before uploading)',
+        response: { 200: Type.Object({ maxFiles: Type.Integer(), maxBytes: Type.Integer() }), ...errors(401) },
+      },
+    },
+    async (request) => {
+      requireUser(request);
+      return { maxFiles: context.config.attachmentMaxCount, maxBytes: context.config.attachmentMaxBytes };
+    },
+  );
+
   app.delete(
     '/attachments/:id',
     {

@@ -28,11 +28,14 @@ export function AttachmentUploader({
   items,
   onChange,
   max,
+  maxBytes,
   error,
 }: {
   items: UploadItem[];
   onChange: (update: (items: UploadItem[]) => UploadItem[]) => void;
   max: number;
+  /** The server's limit per file (GET /attachments/limits): larger files are refused here, not uploaded. */
+  maxBytes?: number | undefined;
   error?: string | undefined;
 }) {
   const { csrfToken } = useSignedIn();
@@ -54,9 +57,17 @@ export function AttachmentUploader({
   function add(files: FileList | null) {
     if (!files || files.length === 0) return;
     const room = max - items.length;
-    const picked = Array.from(files).slice(0, Math.max(0, room));
-    if (files.length > picked.length) setNotice(`A report may carry ${max} files; ${files.length - picked.length} not added.`);
-    else setNotice(`Uploading ${picked.length} file${picked.length === 1 ? '' : 's'}…`);
+    const fitting = Array.from(files).filter((file) => maxBytes === undefined || file.size <= maxBytes);
+    const tooLarge = Array.from(files).filter((file) => !fitting.includes(file));
+    const picked = fitting.slice(0, Math.max(0, room));
+    const notes: string[] = [];
+    if (tooLarge.length) notes.push(`${tooLarge.map((f) => f.name).join(', ')}: larger than ${formatBytes(maxBytes!)}, the most one file may be; not added.`);
+    if (fitting.length > picked.length) notes.push(`A report may carry ${max} files; ${fitting.length - picked.length} not added.`);
+    setNotice(notes.length ? notes.join(' ') : `Uploading ${picked.length} file${picked.length === 1 ? '' : 's'}…`);
+    if (picked.length === 0) {
+      if (inputRef.current) inputRef.current.value = '';
+      return;
+    }
     const added: UploadItem[] = picked.map((file) => ({ key: ++sequence, name: file.name, size: file.size, type: file.type || 'unknown type', progress: 0, status: 'uploading' }));
     onChange((list) => [...list, ...added]);
     picked.forEach((file, index) => {
@@ -105,8 +116,9 @@ export function AttachmentUploader({
         Attachments<span className="optional"> (optional)</span>
       </label>
       <p id={hintId} className="hint">
-        Screenshots, a short video, a proof-of-concept script as text, a packet capture. Up to {max} files; each is uploaded as
-        soon as you pick it and only the security team and you can download it.
+        Screenshots, a short video, a proof-of-concept script as text, a packet capture. Up to {max} files
+        {maxBytes !== undefined && <>, {formatBytes(maxBytes)} each</>}; each is uploaded as soon as you pick it and only the security
+        team and you can download it.
       </p>
       <input
         ref={inputRef}

@@ -9,13 +9,14 @@ import { TextAreaField } from '../../components/TextAreaField';
 import { LoadError, Loading, PageHeader } from '../../components/ui';
 import { useResource } from '../../lib/useResource';
 import { useTitle } from '../../lib/useTitle';
-import { programsApi, reportsApi } from './api';
+import { attachmentLimits, programsApi, reportsApi } from './api';
 import { AttachmentUploader, type UploadItem } from './AttachmentUploader';
 import { assetKindLabel } from './labels';
 import type { NewReport, Program } from './types';
 import './reports.css';
 
 const OTHER = '__other__';
+/** Until the server's limits arrive (GET /attachments/limits): its default. */
 const MAX_FILES = 10;
 const MAX_COLLABORATORS = 5;
 const FIELDS = ['title', 'asset', 'assetOther', 'category', 'cwe', 'cvss', 'description', 'steps', 'impact', 'attachments', 'collaborators', 'policyVersion', 'accept'];
@@ -63,6 +64,7 @@ function SubmitForm({ program, onPolicyChanged }: { program: Program; onPolicyCh
   const [category, setCategory] = useState('');
   const [cwe, setCwe] = useState<CweValue | null>(null);
   const [vectors, setVectors] = useState<string[]>(['']);
+  const limits = useResource((signal) => attachmentLimits(signal), []);
   const [uploads, setUploads] = useState<UploadItem[]>([]);
   const [collaborators, setCollaborators] = useState<{ key: number; account: string; share: string }[]>([]);
   const [accepted, setAccepted] = useState(false);
@@ -371,7 +373,7 @@ function SubmitForm({ program, onPolicyChanged }: { program: Program; onPolicyCh
             onChange={set('impact')}
             error={form.fieldError('impact')}
           />
-          <AttachmentUploader items={uploads} onChange={setUploads} max={MAX_FILES} error={form.fieldError('attachments')} />
+          <AttachmentUploader items={uploads} onChange={setUploads} max={limits.data?.maxFiles ?? MAX_FILES} maxBytes={limits.data?.maxBytes} error={form.fieldError('attachments')} />
         </section>
 
         {bounty && (

@@ -44,6 +44,9 @@ import type {
 type Signal = AbortSignal | undefined;
 const id = encodeURIComponent;
 
+/** The server's attachment limits, for the submit form to check before uploading. */
+export const attachmentLimits = (signal?: Signal) => api.get<{ maxFiles: number; maxBytes: number }>('/attachments/limits', undefined, { signal });
+
 export const programsApi = {
   list: (signal?: Signal) => api.get<Items<ProgramSummary>>('/programs', undefined, { signal }),
   get: (slug: string, signal?: Signal) => api.get<Program>(`/programs/${id(slug)}`, undefined, { signal }),
