@@ -157,6 +157,10 @@ describe.each(DIALECTS)('reputation and hall of fame on %s', (engine) => {
     const set = await t.request({ method: 'PATCH', url: `/api/v1/programs/${limited.slug}/submission-limit`, token: lead.token, payload: { reputationBelow: 1, maxReports: 2 } });
     expect(set.json()).toEqual({ limit: { reputationBelow: 1, maxReports: 2, windowDays: 30 } });
     expect((await t.request({ method: 'GET', url: `/api/v1/programs/${limited.slug}/submission-limit` })).json().limit).toMatchObject({ maxReports: 2 });
+    // Each reporter is told which programmes limit them, with their own reputation.
+    const told = (await t.request({ method: 'GET', url: '/api/v1/me/reputation', token: bad.token })).json().limits;
+    expect(told).toEqual([{ program: { id: limited.id, slug: limited.slug, name: limited.name }, reputationBelow: 1, maxReports: 2, windowDays: 30 }]);
+    expect((await t.request({ method: 'GET', url: '/api/v1/me/reputation', token: good.token })).json().limits).toEqual([]);
 
     await submit(bad, {}, limited.slug);
     await submit(bad, {}, limited.slug);

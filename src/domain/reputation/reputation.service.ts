@@ -6,6 +6,7 @@ import { addDays, iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorLabel, isStaffActor, type Actor } from '../auth/actor.js';
 import type { ProgramRow } from '../programs/program.js';
+import { listVisiblePrograms } from '../programs/program.service.js';
 import type { ReportRow } from '../reports/report.js';
 import { reportParticipants } from '../rewards/collaborators.js';
 import { splitAmount } from '../rewards/reward.js';
@@ -150,15 +151,28 @@ export interface MyReputation {
   total: number;
   /** Newest first; superseded entries are listed (they no longer count) so the total can be checked. */
   entries: ReputationEntryView[];
+  /** The programmes (of those the person may see) whose low-signal limit holds them at this total. */
+  limits: (SubmissionLimit & { program: { id: string; slug: string; name: string } })[];
 }
 
 export async function myReputation(db: Executor, actor: Actor, limit = 500): Promise<MyReputation> {
-  if (actor.kind !== 'user') return { total: 0, entries: [] };
-  const [total, rows] = await Promise.all([
+  if (actor.kind !== 'user') return { total: 0, entries: [], limits: [] };
+  const [total, rows, visible] = await Promise.all([
     reputationTotal(db, actor.userId),
     db.selectFrom('reputation_entries').selectAll().where('user_id', '=', actor.userId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
+    listVisiblePrograms(db, actor),
   ]);
-  return { total, entries: rows.map(presentEntry) };
+  // Staff are never limited (assertWithinSubmissionLimit).
+  const limits = isStaffActor(actor) || visible.length === 0 ? [] : await db.selectFrom('program_submission_limits').selectAll().where('reputation_below', '>', total).execute();
+  const programs = new Map(visible.map((program) => [program.id, program]));
+  return {
+    total,
+    entries: rows.map(presentEntry),
+    limits: limits.flatMap((row) => {
+      const program = programs.get(row.program_id);
+      return program ? [{ program: { id: program.id, slug: program.slug, name: program.name }, reputationBelow: row.reputation_below, maxReports: row.max_reports, windowDays: LIMIT_WINDOW_DAYS }] : [];
+    }),
+  };
 }
 
 // ---------------------------------------------------------------- low-signal limits

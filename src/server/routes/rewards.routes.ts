@@ -212,7 +212,7 @@ export async function rewardsRoutes(fastify: FastifyInstance, context: AppContex
     {
       schema: {
         tags: ['reputation'],
-        summary: 'Your reputation: the total and the entries it is the sum of (superseded ones listed but not counted)',
+        summary: 'Your reputation: the total, the entries it is the sum of (superseded ones listed but not counted), and the programmes that limit you because of it',
         response: {
           200: Type.Object({
             total: Type.Integer(),
@@ -228,6 +228,15 @@ export async function rewardsRoutes(fastify: FastifyInstance, context: AppContex
                 createdAt: Type.String(),
                 supersededAt: Nullable(Type.String()),
               }),
+            ),
+            limits: Type.Array(
+              Type.Object({
+                program: Type.Object({ id: Id, slug: Type.String(), name: Type.String() }),
+                reputationBelow: Type.Integer(),
+                maxReports: Type.Integer(),
+                windowDays: Type.Integer(),
+              }),
+              { description: 'Programmes (of those you may see) whose limit for low-signal reporters holds you at this total' },
             ),
           }),
           ...errors(401, 403),

@@ -466,6 +466,8 @@ export interface ReputationEntry {
 export interface Reputation {
   total: number;
   entries: ReputationEntry[];
+  /** Programmes whose limit for low-signal reporters holds the person at this total. */
+  limits: (SubmissionLimit & { program: { id: string; slug: string; name: string } })[];
 }
 
 export interface HallEntry {

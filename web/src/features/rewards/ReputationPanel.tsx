@@ -1,31 +1,13 @@
 import { Link } from 'react-router';
 import { Chip, LoadError, Loading, Time } from '../../components/ui';
 import { useResource } from '../../lib/useResource';
-import { programsApi, reputationApi } from '../reports/api';
+import { reputationApi } from '../reports/api';
 import { shortId } from '../reports/labels';
-import type { ProgramSummary, ReputationEntry, SubmissionLimit } from '../reports/types';
-
-interface AppliedLimit {
-  program: ProgramSummary;
-  limit: SubmissionLimit;
-}
-
-/**
- * Programmes whose low-signal limit holds the reporter back at this total. The API has no
- * "limits that apply to me" call, so each visible programme's limit is read (a handful of calls).
- */
-async function limitsBelow(total: number, signal: AbortSignal): Promise<AppliedLimit[]> {
-  const programs = await programsApi.list(signal);
-  const limits = await Promise.all(programs.items.map(async (program) => ({ program, limit: (await programsApi.submissionLimit(program.slug, signal)).limit })));
-  return limits.filter((l): l is AppliedLimit => l.limit !== null && total < l.limit.reputationBelow);
-}
+import type { ReputationEntry } from '../reports/types';
 
 /** A reporter's reputation: the total, the programmes that limit them because of it, and what it is made of. */
 export function ReputationPanel() {
-  const reputation = useResource(async (signal) => {
-    const mine = await reputationApi.mine(signal);
-    return { ...mine, limits: await limitsBelow(mine.total, signal) };
-  }, []);
+  const reputation = useResource((signal) => reputationApi.mine(signal), []);
   const data = reputation.data;
 
   return (
@@ -43,7 +25,7 @@ export function ReputationPanel() {
             <div className="alert alert-warning">
               <p>Because your reputation is low, these programmes accept only a few reports from you:</p>
               <ul>
-                {data.limits.map(({ program, limit }) => (
+                {data.limits.map(({ program, ...limit }) => (
                   <li key={program.id}>
                     <Link to={`/programs/${program.slug}`}>{program.name}</Link>: at most {limit.maxReports} report{limit.maxReports === 1 ? '' : 's'} per {limit.windowDays} days
                     (until your reputation reaches {limit.reputationBelow}).
