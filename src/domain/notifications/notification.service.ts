@@ -135,8 +135,9 @@ const STAFF_HEADLINES: Record<StaffNotificationKind, string> = {
 
 /**
  * Tells every active triager and lead (each as they chose for `kind`) about `report`: new reports,
- * reporter replies, incomplete retests, disclosure requests by reporters, SLA breaches. `text` is shown in the notification and the mail, so keep
- * internal notes out of it. `except` skips one account (whoever caused it).
+ * reporter replies, incomplete retests, disclosure requests by reporters, SLA breaches. `text` is
+ * shown in the notification and the mail, so keep internal notes out of it. `except` skips one
+ * account (whoever caused it).
  */
 export async function notifyStaff(
   context: AppContext,
