@@ -163,4 +163,27 @@ describe.each(DIALECTS)('response targets (SLA) on %s', (engine) => {
       resolutionHours: { median: 10, p90: 18 },
     });
   });
+
+  it('counts the open backlog at each month end by state changes: a closed report reopened is open again', async () => {
+    const program = await buildProgram(t.context);
+    clock.advance(new Date('2027-01-10T09:00:00Z').getTime() - clock.now().getTime());
+    const report = await submit(program.slug);
+    clock.advance(2 * DAY);
+    await move(report.id, 'informative', 'Not a vulnerability');
+    clock.advance(new Date('2027-02-10T09:00:00Z').getTime() - clock.now().getTime());
+    await move(report.id, 'new'); // reopened in February
+    clock.advance(new Date('2027-03-10T09:00:00Z').getTime() - clock.now().getTime());
+    await move(report.id, 'triaged');
+    await move(report.id, 'resolved', 'Fixed');
+    clock.advance(new Date('2027-04-10T09:00:00Z').getTime() - clock.now().getTime());
+    // A later change of something else (updated_at moves) says nothing about when it was open.
+    await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/comments`, token: triager.token, payload: { body: 'Thanks again.', internal: true } });
+    const months = (await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}/sla?months=4`, token: lead.token })).json().months as { month: string; openAtEnd: number }[];
+    expect(months.map((m) => [m.month, m.openAtEnd])).toEqual([
+      ['2027-01', 0],
+      ['2027-02', 1],
+      ['2027-03', 0],
+      ['2027-04', 0],
+    ]);
+  });
 });

@@ -267,6 +267,28 @@ const STAT_KEY: Record<SlaMetric, 'firstResponseHours' | 'triageHours' | 'bounty
   resolution: 'resolutionHours',
 };
 
+/** Each report's state changes in order, as moves into an open state or out of one (the timeline's `state_change` events). */
+async function openingsAndClosings(db: Executor, programId: string): Promise<Map<string, { at: string; open: boolean }[]>> {
+  const changes = await db
+    .selectFrom('report_events')
+    .innerJoin('reports', 'reports.id', 'report_events.report_id')
+    .select(['report_events.report_id', 'report_events.data', 'report_events.created_at'])
+    .where('reports.program_id', '=', programId)
+    .where('report_events.kind', '=', 'state_change')
+    .orderBy('report_events.created_at')
+    .orderBy('report_events.seq')
+    .execute();
+  const history = new Map<string, { at: string; open: boolean }[]>();
+  for (const change of changes) {
+    const to = (JSON.parse(change.data ?? '{}') as { to?: string }).to;
+    if (!to) continue;
+    const steps = history.get(change.report_id) ?? [];
+    steps.push({ at: change.created_at, open: (OPEN_STATES as readonly string[]).includes(to) });
+    history.set(change.report_id, steps);
+  }
+  return history;
+}
+
 /**
  * Per month (UTC) of submission: medians and 90th percentiles of the hours to each milestone in
  * the programme's clock (business hours when it counts business days), reports still waiting
@@ -289,13 +311,28 @@ export async function slaDashboard(db: Executor, program: Pick<ProgramRow, 'id' 
     .where('reports.program_id', '=', program.id)
     .where('sla_breaches.noticed_at', '>=', iso(start))
     .execute();
-  // The backlog counts every report of the programme, also those submitted before the window.
+  // The backlog counts every report of the programme, also those submitted before the window,
+  // open or not at each month's end by its state changes: a report closed and then reopened is
+  // open again from its reopening.
   const lifetimes = await db
     .selectFrom('reports')
-    .select(['created_at', 'state', 'updated_at', 'resolved_at'])
+    .select(['id', 'created_at', 'state', 'updated_at', 'resolved_at'])
     .where('program_id', '=', program.id)
     .where('created_at', '<', iso(now))
     .execute();
+  const history = await openingsAndClosings(db, program.id);
+  const openAt = (report: (typeof lifetimes)[number], end: string): boolean => {
+    if (report.created_at >= end) return false;
+    const steps = history.get(report.id);
+    // No recorded state change (a report written in its state): closed at its resolution or last update.
+    if (!steps) return OPEN_STATES.includes(report.state) || (report.resolved_at ?? report.updated_at) > end;
+    let open = true;
+    for (const step of steps) {
+      if (step.at >= end) break;
+      open = step.open;
+    }
+    return open;
+  };
   const result: MonthlySla[] = [];
   for (let i = 0; i < months; i++) {
     const from = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + i, 1));
@@ -306,14 +343,8 @@ export async function slaDashboard(db: Executor, program: Pick<ProgramRow, 'id' 
       const hours = inMonth.map((r) => waitedHours(r, metric, awarded.get(r.id) ?? null, now, businessDays)).filter((h): h is number => h !== null);
       return { median: percentile(hours, 50), p90: percentile(hours, 90) };
     };
-    const end = to < now ? to : now;
-    // A report counts as open at `end` if submitted before it and not closed by then (closing time: resolved_at, or its last update when closed otherwise).
-    const openAtEnd = lifetimes.filter((r) => {
-      if (r.created_at >= iso(end)) return false;
-      if (OPEN_STATES.includes(r.state)) return true;
-      const closedAt = r.resolved_at ?? r.updated_at;
-      return closedAt > iso(end);
-    }).length;
+    const end = iso(to < now ? to : now);
+    const openAtEnd = lifetimes.filter((r) => openAt(r, end)).length;
     const stats = Object.fromEntries(SLA_METRICS.map((metric) => [STAT_KEY[metric], stat(metric)])) as Record<(typeof STAT_KEY)[SlaMetric], HoursStat>;
     result.push({
       month: iso(from).slice(0, 7),
