@@ -3,7 +3,22 @@ import { loadOpenPgp } from '../domain/keys/openpgp.js';
 
 type Parsed = Awaited<ReturnType<(typeof import('mailparser'))['simpleParser']>>;
 
-const PUBLIC_KEY_BLOCK = /-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]{1,200000}?-----END PGP PUBLIC KEY BLOCK-----/;
+const BEGIN_KEY = '-----BEGIN PGP PUBLIC KEY BLOCK-----';
+const END_KEY = '-----END PGP PUBLIC KEY BLOCK-----';
+/** Characters of one armoured public key at most. */
+const MAX_KEY_BLOCK = 200_000;
+
+/**
+ * The first public key block in `text`, found with indexOf (linear: a regular expression that scans
+ * ahead from every BEGIN line is quadratic on a mail of BEGIN lines), or null.
+ */
+function publicKeyBlock(text: string): string | null {
+  const start = text.indexOf(BEGIN_KEY);
+  if (start < 0) return null;
+  const end = text.indexOf(END_KEY, start + BEGIN_KEY.length);
+  if (end < 0 || end - start > MAX_KEY_BLOCK) return null;
+  return text.slice(start, end + END_KEY.length);
+}
 /** Base64 of a key in an Autocrypt header: a generous bound for one key with its subkeys. */
 const MAX_KEYDATA = 100_000;
 
@@ -39,9 +54,11 @@ function autocryptKeydata(mail: Parsed, sender: string): Uint8Array | null {
  */
 export async function senderPublicKey(mail: Parsed, sender: string | null, now: Date): Promise<string | null> {
   const candidates: (() => Promise<string | null>)[] = [];
-  if (sender) {
+  // Autocrypt names the From address (a Reply-To elsewhere does not change whose key it is).
+  const from = mail.from?.value[0]?.address?.trim().toLowerCase();
+  if (sender && from) {
     candidates.push(async () => {
-      const binaryKey = autocryptKeydata(mail, sender);
+      const binaryKey = autocryptKeydata(mail, from);
       if (!binaryKey) return null;
       const openpgp = await loadOpenPgp();
       return (await openpgp.readKey({ binaryKey })).armor();
@@ -49,9 +66,9 @@ export async function senderPublicKey(mail: Parsed, sender: string | null, now: 
   }
   for (const attachment of mail.attachments) {
     if (attachment.contentType.toLowerCase() !== 'application/pgp-keys' && !/\.asc$/i.test(attachment.filename ?? '')) continue;
-    candidates.push(async () => PUBLIC_KEY_BLOCK.exec(attachment.content.toString('latin1'))?.[0] ?? null);
+    candidates.push(async () => publicKeyBlock(attachment.content.toString('latin1')));
   }
-  candidates.push(async () => PUBLIC_KEY_BLOCK.exec(mail.text ?? '')?.[0] ?? null);
+  candidates.push(async () => publicKeyBlock(mail.text ?? ''));
   for (const candidate of candidates) {
     try {
       const armoured = await candidate();

@@ -79,6 +79,10 @@ describe.each(DIALECTS)('the inbox on %s', (engine) => {
     // Neither word is in any report: nothing, not everything.
     expect(await ids(`${scope}&q=ok`)).toEqual([]);
     expect(await ids(`${scope}&q=users`)).toEqual([]);
+    // Any case, beyond ASCII too (SQLite's lower() folds ASCII letters only).
+    const french = await file(program, 'Fuite de données', { description: 'Ça marche sans session.' });
+    expect(await ids(`${scope}&q=%C3%A7a`)).toEqual([french]);
+    expect(await ids(`${scope}&q=%C3%87A`)).toEqual([french]);
   });
 
   it('matches text a bounded window at a time, handing out a cursor past it', async () => {

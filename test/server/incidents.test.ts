@@ -371,6 +371,16 @@ describe.each(DIALECTS)('sealed incidents on %s', (engine) => {
     await silence([id!]);
   });
 
+  it('does not let staff give a key for a reporter who holds a receipt (they give their own with it)', async () => {
+    const made = await sealed('with a receipt');
+    expect(made.receipt).toBeDefined();
+    const pair = await reporterKeyPair();
+    const res = await t.request({ method: 'PUT', url: `/api/v1/incidents/${made.id}/reporter-key`, token: triager.token, payload: { publicKey: pair.publicKey } });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.message).toContain('receipt');
+    expect((await t.request({ method: 'GET', url: `/api/v1/incidents/${made.id}`, token: triager.token })).json().hasReporterKey).toBe(false);
+  });
+
   it("replies encrypted to the reporter's key; the reporter is told a reply waits, without its content", async () => {
     const pair = await reporterKeyPair(undefined, new Date(clock.now().getTime() - DAY));
     const made = await sealed('please write back', { contact: { method: 'email', email: 'anon@example.net', publicKey: pair.publicKey } });

@@ -39,6 +39,9 @@ describe.each(DIALECTS)('programmes on %s', (engine) => {
     const vdp = await t.request({ method: 'POST', url: '/api/v1/programs', token: lead.token, payload: programInput({ kind: 'vdp' }) });
     expect(vdp.statusCode).toBe(400);
     expect(vdp.json().error.details[0].field).toBe('/rewards');
+    const crypto = await t.request({ method: 'POST', url: '/api/v1/programs', token: lead.token, payload: programInput({ rewards: { currency: 'BTC', ranges: [] } }) });
+    expect(crypto.statusCode).toBe(400);
+    expect(crypto.json().error.details[0]).toMatchObject({ field: '/rewards/currency', message: '"BTC" is not a known currency' });
     const badUrl = await t.request({
       method: 'POST',
       url: '/api/v1/programs',

@@ -196,6 +196,10 @@ describe.each(DIALECTS)('reports on %s', (engine) => {
     await patch(unscored.id, { priority: 'P4' });
     const handSet = await patch(unscored.id, { cvss: ['CVSS:3.1/AV:N/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N'] });
     expect(handSet).toMatchObject({ severity: 'low', priority: 'P4' });
+    // Set by hand to the very value suggested: still chosen, still kept.
+    const confirmed = (await submit(await buildUser(t.context), { cvss: [CVSS31] })).json();
+    expect((await patch(confirmed.id, { priority: 'P1' })).priority).toBe('P1');
+    expect(await patch(confirmed.id, { cvss: ['CVSS:3.1/AV:N/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N'] })).toMatchObject({ severity: 'low', priority: 'P1' });
   });
 
   it('changes triage fields, each on the timeline', async () => {

@@ -5,7 +5,7 @@ import type { ProgramRow } from '../../src/domain/programs/program.js';
 import { assertCanReadReport } from '../../src/domain/reports/report.policy.js';
 import type { ReportRow } from '../../src/domain/reports/report.js';
 import { csvCell, csvRow } from '../../src/domain/rewards/reward-csv.js';
-import { formatMinorUnits, splitAmount, toMinorUnits } from '../../src/domain/rewards/reward.js';
+import { assertKnownCurrency, formatMinorUnits, splitAmount, toMinorUnits } from '../../src/domain/rewards/reward.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { actorFor, buildUser, type BuiltUser } from '../helpers/factories.js';
@@ -72,6 +72,10 @@ describe('reward arithmetic and CSV cells', () => {
     expect(formatMinorUnits(123_456, 'USD')).toBe('1234.56');
     expect(formatMinorUnits(5, 'USD')).toBe('0.05');
     expect(formatMinorUnits(5, 'JPY')).toBe('5');
+    // New input must name an ISO 4217 currency; a code stored before that check still displays.
+    expect(() => assertKnownCurrency('BTC')).toThrow(/not a known currency/);
+    expect(() => assertKnownCurrency('EUR')).not.toThrow();
+    expect(formatMinorUnits(123, 'BTC')).toBe('1.23');
   });
 
   it('escapes CSV cells and defuses formulas', () => {

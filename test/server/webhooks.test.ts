@@ -264,10 +264,10 @@ describe.each(DIALECTS)('webhooks on %s', (engine) => {
       await makeJobsDue(t.context);
     }
     const [delivery] = await deliveries(t, lead, hook.id);
-    expect(WEBHOOK_MAX_ATTEMPTS).toBe(12);
-    expect(delivery).toMatchObject({ state: 'dead', attempts: 12, maxAttempts: 12, lastStatus: 503 });
-    expect(delivery!.log.map((a) => a.attempt)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    expect(at('/down')).toHaveLength(12);
+    expect(WEBHOOK_MAX_ATTEMPTS).toBe(13);
+    expect(delivery).toMatchObject({ state: 'dead', attempts: 13, maxAttempts: 13, lastStatus: 503 });
+    expect(delivery!.log.map((a) => a.attempt)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    expect(at('/down')).toHaveLength(13);
     const jobs = (await t.context.jobs.list({ name: 'webhook.deliver', limit: 1000 })).filter((j) => (j.payload as { deliveryId: string }).deliveryId === delivery!.id);
     expect(jobs.map((j) => j.state)).toEqual(['dead']);
 
@@ -276,8 +276,8 @@ describe.each(DIALECTS)('webhooks on %s', (engine) => {
     await t.context.jobs.retry(jobs[0]!.id);
     await t.context.jobs.drain();
     const [revived] = await deliveries(t, lead, hook.id);
-    expect(revived).toMatchObject({ id: delivery!.id, state: 'delivered', attempts: 13, lastStatus: 200 });
-    expect(at('/down')).toHaveLength(13);
+    expect(revived).toMatchObject({ id: delivery!.id, state: 'delivered', attempts: 14, lastStatus: 200 });
+    expect(at('/down')).toHaveLength(14);
     await remove(t, lead, hook.id);
   });
 

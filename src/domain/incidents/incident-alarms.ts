@@ -98,20 +98,30 @@ async function alarmRound(context: AppContext): Promise<number> {
       .limit(ROUND)
       .execute();
     if (taken.length === 0) return 0;
-    const due = taken.filter((incident) => incident.state === 'new');
     const stale = taken.filter((incident) => incident.state !== 'new').map((incident) => incident.id);
     if (stale.length > 0) await trx.updateTable('incidents').set({ next_alarm_at: null }).where('id', 'in', stale).execute();
-    if (due.length === 0) return taken.length;
+    const waiting = taken.filter((incident) => incident.state === 'new').map((incident) => incident.id);
+    if (waiting.length === 0) return taken.length;
     const settings = await readIncidentSettings(trx);
+    const next = iso(addMinutes(now, settings.alarmRepeatMinutes));
+    // Claimed by the update itself, still new: an incident acknowledged since it was read
+    // (PostgreSQL re-checks the condition on the row's latest version) is not alarmed.
+    const claimed = new Set(
+      (
+        await trx
+          .updateTable('incidents')
+          .set((eb) => ({ alarm_count: eb('alarm_count', '+', 1), last_alarm_at: iso(now), next_alarm_at: next }))
+          .where('id', 'in', waiting)
+          .where('state', '=', 'new')
+          .where('next_alarm_at', 'is not', null)
+          .returning('id')
+          .execute()
+      ).map((row) => row.id),
+    );
+    const due = taken.filter((incident) => claimed.has(incident.id));
+    if (due.length === 0) return taken.length;
     const programs = await programRefs(trx, due.map((incident) => incident.program_id));
     const alarms: Alarm[] = due.map((incident) => ({ incident, program: incident.program_id ? (programs.get(incident.program_id) ?? null) : null, number: incident.alarm_count + 1 }));
-
-    const next = iso(addMinutes(now, settings.alarmRepeatMinutes));
-    await trx
-      .updateTable('incidents')
-      .set((eb) => ({ alarm_count: eb('alarm_count', '+', 1), last_alarm_at: iso(now), next_alarm_at: next }))
-      .where('id', 'in', due.map((incident) => incident.id))
-      .execute();
     const mail = alarmMail(context, alarms, settings);
     for (const to of await alarmRecipients(trx, settings)) await sendMail(context, trx, { to, ...mail });
     await emitWebhookEvents(

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import type { Executor } from '../../db/dialect.js';
+import { forUpdate, type Executor } from '../../db/dialect.js';
 import { inGroupCommit } from '../../db/group-commit.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../db/keyset-cursor.js';
 import { AppError, invalid, notFound } from '../../shared/errors.js';
@@ -590,13 +590,19 @@ export async function setReplyKey(context: AppContext, token: string | undefined
 /**
  * Staff give the reporter's public key when the reporter did not (a mailed-in report whose key was
  * inside the encryption, or sent separately): replies are then encrypted to it too, so the reporter
- * can read them. A key the reporter gave cannot be replaced (409): replies must not be redirected to
- * someone else's key. Audited with the fingerprint.
+ * can read them. A key the reporter gave cannot be replaced, nor one given for a reporter who holds
+ * a receipt (they give their own with it) (409): replies must not be redirected to someone else's
+ * key. Audited with the fingerprint.
  */
 export async function setReporterPublicKey(context: AppContext, actor: Actor, id: string, armoredKey: string): Promise<{ fingerprint: string }> {
   return context.db.transaction().execute(async (trx) => {
+    // Locked (PostgreSQL): two staff giving a key at once take turns, and the second finds the first's.
+    await forUpdate(trx.selectFrom('incidents').select('id').where('id', '=', id), context.engine).executeTakeFirst();
     const row = await findIncident(trx, id);
     assertCanActOnIncident(actor, row);
+    if (await trx.selectFrom('incident_receipts').select('lookup_id').where('incident_id', '=', row.id).executeTakeFirst()) {
+      throw new AppError('conflict', 'publicKey: the reporter follows this incident with a receipt and gives their own key there', [{ field: '/publicKey', message: 'the reporter has a receipt' }]);
+    }
     const existing = await reporterKeyIds(context, row);
     if (existing) {
       throw new AppError('conflict', `publicKey: the reporter already gave a key (${existing.fingerprint}); it cannot be replaced`, [{ field: '/publicKey', message: 'the reporter gave a key' }]);

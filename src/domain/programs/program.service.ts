@@ -9,6 +9,7 @@ import { rendered } from '../markdown/render-markdown.js';
 import { sendMail } from '../mail/mail.service.js';
 import { findUserByEmail, findUserById } from '../users/user.repository.js';
 import { normaliseEmail } from '../users/user.js';
+import { assertKnownCurrency } from '../rewards/reward.js';
 import { measuredMedians, type ResponseMedians } from './program-medians.js';
 import { assertCanManagePrograms, assertCanSeeMembers, assertCanSeeProgram } from './program.policy.js';
 import {
@@ -93,6 +94,7 @@ async function addPolicyVersion(context: AppContext, trx: Executor, actor: Actor
 export async function createProgram(context: AppContext, trx: Executor, actor: Actor, input: ProgramInput): Promise<ProgramRow> {
   assertCanManagePrograms(actor);
   checkProgramRules(input);
+  if (input.rewards) assertKnownCurrency(input.rewards.currency, '/rewards/currency');
   if (await findProgramBySlug(trx, input.slug)) throw new AppError('conflict', `A programme with slug "${input.slug}" exists already`, [{ field: '/slug', message: 'already taken' }]);
   const now = iso(context.clock.now());
   const row: ProgramRow = {
@@ -129,6 +131,7 @@ export async function updateProgram(context: AppContext, trx: Executor, actor: A
   if (!program) throw notFound('Programme');
   const kind = changes.kind ?? program.kind;
   checkProgramRules({ slug: program.slug, kind, rewards: changes.rewards ?? (JSON.parse(program.rewards) as RewardTable), scope: changes.scope, exclusions: changes.exclusions });
+  if (changes.rewards) assertKnownCurrency(changes.rewards.currency, '/rewards/currency');
   let policyVersion = program.policy_version;
   if (changes.policy !== undefined && changes.policy !== (await findPolicy(trx, id, program.policy_version))) {
     policyVersion += 1;

@@ -192,6 +192,9 @@ export async function listReports(db: Executor, actor: Actor, filter: InboxFilte
     const windowEnd = window.length === SCAN_BUDGET ? keyOf(window.at(-1)!) : undefined;
     let matching = windowEnd ? query.where(sql<boolean>`not ${after(windowEnd)}`) : query;
     for (const word of search.scanned) {
+      // SQLite's lower() and LIKE fold ASCII letters only: a word with others ("ça") is left to the
+      // whole-word check below, which folds every letter.
+      if (!/^[\x20-\x7e]*$/.test(word)) continue;
       const pattern = likePattern(word);
       const contains = (column: 'title' | 'description' | 'steps' | 'impact') => sql<boolean>`lower(${sql.ref(`reports.${column}`)}) like ${pattern} escape '\\'`;
       matching = matching.where(sql<boolean>`(${contains('title')} or ${contains('description')} or ${contains('steps')} or ${contains('impact')})`);

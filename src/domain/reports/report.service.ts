@@ -323,6 +323,12 @@ export interface TriageChanges {
   cwe?: number | null | undefined;
 }
 
+/** Whether staff ever set the report's priority themselves (the timeline's priority events not marked suggested). */
+async function priorityChosenByHand(db: Executor, reportId: string): Promise<boolean> {
+  const events = await db.selectFrom('report_events').select('data').where('report_id', '=', reportId).where('kind', '=', 'priority').execute();
+  return events.some((event) => (JSON.parse(event.data ?? '{}') as { suggested?: boolean }).suggested !== true);
+}
+
 /** Assignment, priority, labels, severity and weakness: staff-side changes, each on the timeline. */
 export async function updateTriage(context: AppContext, trx: Executor, actor: Actor, id: string, changes: TriageChanges): Promise<ReportRow> {
   const report = await getReportRow(trx, actor, id, context.engine);
@@ -357,9 +363,9 @@ export async function updateTriage(context: AppContext, trx: Executor, actor: Ac
     if (changes.cwe !== undefined && changes.cwe !== null && (!Number.isInteger(changes.cwe) || changes.cwe < 1)) throw invalid('/cwe', 'must be a CWE number');
     const scoring = changes.cvss !== undefined ? scoreReportVectors(changes.cvss) : undefined;
     if (scoring) Object.assign(set, { cvss_vectors: JSON.stringify(scoring.scored), severity: scoring.severity, score: scoring.score });
-    // A priority nobody chose (still the one suggested from the old score) follows the new score;
-    // one that staff set by hand is theirs to change.
-    if (scoring && changes.priority === undefined && report.priority === suggestedPriority(report.score)) {
+    // A priority nobody chose (never set by hand: no priority event but the suggested ones) follows
+    // the new score; one that staff set — even to the value suggested — is theirs to change.
+    if (scoring && changes.priority === undefined && !(await priorityChosenByHand(trx, id))) {
       const next = suggestedPriority(scoring.score);
       if (next !== report.priority) {
         set.priority = next;

@@ -19,7 +19,7 @@ import {
   REWARDABLE_STATES,
   REWARD_LIMITS,
   REWARD_TRANSITIONS,
-  currencyDigits,
+  assertKnownCurrency,
   formatMinorUnits,
   presentReward,
   splitAmount,
@@ -107,8 +107,9 @@ export async function awardReward(context: AppContext, trx: Executor, actor: Act
   if (!Number.isInteger(input.amount) || input.amount < 1 || input.amount > REWARD_LIMITS.maxAmount) {
     throw invalid('/amount', `must be a whole number of minor units (cents) from 1 to ${REWARD_LIMITS.maxAmount}`);
   }
+  // The programme's currency was checked when its table was set; one given here is checked now.
+  if (input.currency !== undefined) assertKnownCurrency(input.currency);
   const currency = input.currency ?? (JSON.parse(program.rewards) as ProgramRewardTable).currency;
-  currencyDigits(currency);
   const note = cleanText(input.note, '/note', REWARD_LIMITS.note);
   const parts = splitAmount(input.amount, await reportParticipants(trx, report)).filter((part) => part.amount > 0);
   const now = iso(context.clock.now());

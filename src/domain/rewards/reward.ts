@@ -26,15 +26,23 @@ export const REWARD_LIMITS = {
 
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
-/** Decimal places of an ISO 4217 currency (USD 2, JPY 0, BHD 3); validation_failed naming `field` if unknown. */
+/**
+ * validation_failed naming `field` unless `currency` is an ISO 4217 code: Intl formats any three
+ * capital letters, only the codes it lists as currencies are ISO 4217's. For what is entered now
+ * (a programme's reward table, an award's currency); codes stored before this check still display.
+ */
+export function assertKnownCurrency(currency: string, field = '/currency'): void {
+  if (!/^[A-Z]{3}$/.test(currency)) throw invalid(field, 'must be an ISO 4217 code such as USD');
+  if (!KNOWN_CURRENCIES.has(currency)) throw invalid(field, `"${currency}" is not a known currency`);
+}
+
+/** Decimal places of a currency (USD 2, JPY 0, BHD 3); 2 for a well-formed code Intl does not know. */
 export function currencyDigits(currency: string, field = '/currency'): number {
   if (!/^[A-Z]{3}$/.test(currency)) throw invalid(field, 'must be an ISO 4217 code such as USD');
-  // Intl formats any three letters; only the codes it knows as currencies are ISO 4217's.
-  if (!KNOWN_CURRENCIES.has(currency)) throw invalid(field, `"${currency}" is not a known currency`);
   try {
     return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
-    throw invalid(field, `"${currency}" is not a known currency`);
+    return 2;
   }
 }
 

@@ -12,11 +12,11 @@ export const PING_EVENT = 'ping';
 
 export const WEBHOOK_DELIVER_JOB = 'webhook.deliver';
 /**
- * Attempts per delivery: the back-off doubles from 2 s (2 s, 4 s … about an hour), so an endpoint
- * that is down for up to about two hours (a deploy, an outage) still gets every event; then the
- * delivery is dead and a lead can send it again.
+ * Attempts per delivery: twelve waits that double from 2 s (2 s, 4 s … 2,048 s, then about an
+ * hour: some two hours in all), so an endpoint that is down for up to about two hours (a deploy,
+ * an outage) still gets every event; then the delivery is dead and a lead can send it again.
  */
-export const WEBHOOK_MAX_ATTEMPTS = 12;
+export const WEBHOOK_MAX_ATTEMPTS = 13;
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 /** Bytes of each response body kept in the delivery log. */
 export const WEBHOOK_RESPONSE_BYTES = 2048;

@@ -243,7 +243,8 @@ function ReplyForm({ incident, orgPublicKey, onSent }: { incident: IncidentDetai
           <p className="alert alert-warning">
             The reporter gave no key: a reply is encrypted to the organisation key only, and the reporter cannot read it.
           </p>
-          <ReporterKeyForm incident={incident} onSet={onSent} />
+          {/* A reporter with a receipt gives their own key with it. */}
+          {incident.contactMethod !== 'receipt' && <ReporterKeyForm incident={incident} onSet={onSent} />}
         </>
       )}
       <form ref={form.formRef} onSubmit={submit} noValidate className="stack">
