@@ -1,24 +1,18 @@
 import { readReporterPublicKey } from '../domain/incidents/incident-openpgp.js';
 import { loadOpenPgp } from '../domain/keys/openpgp.js';
+import { armouredBlocks } from '../shared/openpgp-armour.js';
 
 type Parsed = Awaited<ReturnType<(typeof import('mailparser'))['simpleParser']>>;
 
-const BEGIN_KEY = '-----BEGIN PGP PUBLIC KEY BLOCK-----';
-const END_KEY = '-----END PGP PUBLIC KEY BLOCK-----';
 /** Characters of one armoured public key at most. */
 const MAX_KEY_BLOCK = 200_000;
 
-/**
- * The first public key block in `text`, found with indexOf (linear: a regular expression that scans
- * ahead from every BEGIN line is quadratic on a mail of BEGIN lines), or null.
- */
+/** The first public key block in `text` (found in linear time: shared/openpgp-armour.ts), or null. */
 function publicKeyBlock(text: string): string | null {
-  const start = text.indexOf(BEGIN_KEY);
-  if (start < 0) return null;
-  const end = text.indexOf(END_KEY, start + BEGIN_KEY.length);
-  if (end < 0 || end - start > MAX_KEY_BLOCK) return null;
-  return text.slice(start, end + END_KEY.length);
+  const [first] = armouredBlocks(text, 'PUBLIC KEY BLOCK');
+  return first !== undefined && first.length <= MAX_KEY_BLOCK ? first : null;
 }
+
 /** Base64 of a key in an Autocrypt header: a generous bound for one key with its subkeys. */
 const MAX_KEYDATA = 100_000;
 

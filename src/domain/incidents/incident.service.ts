@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { forUpdate, type Executor } from '../../db/dialect.js';
+import { forUpdate, type Engine, type Executor } from '../../db/dialect.js';
 import { inGroupCommit } from '../../db/group-commit.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../db/keyset-cursor.js';
 import { AppError, invalid, notFound } from '../../shared/errors.js';
@@ -286,8 +286,10 @@ export async function listIncidents(db: Executor, actor: Actor, filter: Incident
   return { items: await present(db, page, await readIncidentSettings(db), all), next: rows.length > filter.limit ? encodeCursor(page[page.length - 1]!) : null };
 }
 
-async function findIncident(db: Executor, id: string): Promise<IncidentRow> {
-  const row = isId(id) ? await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+/** The incident, or 404. With `lock` (a writer's engine) the row is locked until the transaction ends on PostgreSQL. */
+async function findIncident(db: Executor, id: string, lock?: Engine): Promise<IncidentRow> {
+  const query = db.selectFrom('incidents').selectAll().where('id', '=', id);
+  const row = isId(id) ? await (lock ? forUpdate(query, lock) : query).executeTakeFirst() : undefined;
   if (!row) throw notFound('Incident');
   return row;
 }
@@ -597,8 +599,7 @@ export async function setReplyKey(context: AppContext, token: string | undefined
 export async function setReporterPublicKey(context: AppContext, actor: Actor, id: string, armoredKey: string): Promise<{ fingerprint: string }> {
   return context.db.transaction().execute(async (trx) => {
     // Locked (PostgreSQL): two staff giving a key at once take turns, and the second finds the first's.
-    await forUpdate(trx.selectFrom('incidents').select('id').where('id', '=', id), context.engine).executeTakeFirst();
-    const row = await findIncident(trx, id);
+    const row = await findIncident(trx, id, context.engine);
     assertCanActOnIncident(actor, row);
     if (await trx.selectFrom('incident_receipts').select('lookup_id').where('incident_id', '=', row.id).executeTakeFirst()) {
       throw new AppError('conflict', 'publicKey: the reporter follows this incident with a receipt and gives their own key there', [{ field: '/publicKey', message: 'the reporter has a receipt' }]);

@@ -97,32 +97,30 @@ export function dueTimes(
 
 /**
  * When each report's bounty clock stopped: its first reward that stands (a cancelled one was
- * withdrawn, so it does not count). One query for a page or batch of reports (at most a few hundred ids).
+ * withdrawn, so it does not count), for the reports named, or those of a programme submitted
+ * since a time. One grouped query.
  */
-export async function bountyAwardedAt(db: Executor, reportIds: readonly string[]): Promise<Map<string, string>> {
-  if (reportIds.length === 0) return new Map();
+async function firstStandingRewards(db: Executor, reports: readonly string[] | { programId: string; since: string }): Promise<Map<string, string>> {
+  const ids =
+    'programId' in reports ? db.selectFrom('reports').select('id').where('program_id', '=', reports.programId).where('created_at', '>=', reports.since) : [...reports];
   const rows = await db
     .selectFrom('rewards')
     .select(['report_id', (eb) => eb.fn.min('created_at').as('awarded_at')])
-    .where('report_id', 'in', [...reportIds])
+    .where('report_id', 'in', ids)
     .where('state', '<>', 'cancelled')
     .groupBy('report_id')
     .execute();
   return new Map(rows.map((row) => [row.report_id, String(row.awarded_at)]));
 }
 
-/** The same for every report of a programme submitted since `since` (one grouped query, for the figures). */
-export async function bountyAwardedSince(db: Executor, programId: string, since: string): Promise<Map<string, string>> {
-  const rows = await db
-    .selectFrom('rewards')
-    .innerJoin('reports', 'reports.id', 'rewards.report_id')
-    .select(['rewards.report_id', (eb) => eb.fn.min('rewards.created_at').as('awarded_at')])
-    .where('reports.program_id', '=', programId)
-    .where('reports.created_at', '>=', since)
-    .where('rewards.state', '<>', 'cancelled')
-    .groupBy('rewards.report_id')
-    .execute();
-  return new Map(rows.map((row) => [row.report_id, String(row.awarded_at)]));
+/** `firstStandingRewards` for a page or batch of reports (at most a few hundred ids). */
+export async function bountyAwardedAt(db: Executor, reportIds: readonly string[]): Promise<Map<string, string>> {
+  return reportIds.length === 0 ? new Map() : firstStandingRewards(db, reportIds);
+}
+
+/** The same for every report of a programme submitted since `since` (for the figures). */
+export function bountyAwardedSince(db: Executor, programId: string, since: string): Promise<Map<string, string>> {
+  return firstStandingRewards(db, { programId, since });
 }
 
 type ClockFields = Pick<ReportRow, 'state' | 'created_at' | 'first_response_at' | 'triaged_at' | 'resolved_at'>;

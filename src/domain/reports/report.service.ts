@@ -153,11 +153,16 @@ export async function getReportRow(db: Executor, actor: Actor, id: string, lock?
 
 export async function viewReport(context: AppContext, db: Executor, actor: Actor, report: ReportRow): Promise<ReportView> {
   const now = context.clock.now();
-  const [asset, attachments] = await Promise.all([findAsset(db, report.asset_id), listReportAttachments(db, report.id)]);
+  // The bounty clock's reward is looked up only for a report that has one (a bounty programme's).
+  const [asset, attachments, awarded] = await Promise.all([
+    findAsset(db, report.asset_id),
+    listReportAttachments(db, report.id),
+    bountyAwardedAt(db, report.bounty_due_at === null ? [] : [report.id]),
+  ]);
   return {
     ...presentReport(report, asset, canReadAllReports(actor)),
     attachments: attachments.map(presentAttachment),
-    sla: slaClocks(report, now, (await bountyAwardedAt(db, [report.id])).get(report.id) ?? null),
+    sla: slaClocks(report, now, awarded.get(report.id) ?? null),
     retestState: report.retest_state,
   };
 }

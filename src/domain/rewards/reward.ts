@@ -26,19 +26,23 @@ export const REWARD_LIMITS = {
 
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
+function assertCurrencyShape(currency: string, field: string): void {
+  if (!/^[A-Z]{3}$/.test(currency)) throw invalid(field, 'must be an ISO 4217 code such as USD');
+}
+
 /**
  * validation_failed naming `field` unless `currency` is an ISO 4217 code: Intl formats any three
  * capital letters, only the codes it lists as currencies are ISO 4217's. For what is entered now
  * (a programme's reward table, an award's currency); codes stored before this check still display.
  */
 export function assertKnownCurrency(currency: string, field = '/currency'): void {
-  if (!/^[A-Z]{3}$/.test(currency)) throw invalid(field, 'must be an ISO 4217 code such as USD');
+  assertCurrencyShape(currency, field);
   if (!KNOWN_CURRENCIES.has(currency)) throw invalid(field, `"${currency}" is not a known currency`);
 }
 
 /** Decimal places of a currency (USD 2, JPY 0, BHD 3); 2 for a well-formed code Intl does not know. */
 export function currencyDigits(currency: string, field = '/currency'): number {
-  if (!/^[A-Z]{3}$/.test(currency)) throw invalid(field, 'must be an ISO 4217 code such as USD');
+  assertCurrencyShape(currency, field);
   try {
     return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
