@@ -8,7 +8,7 @@ import { inspectEncryptedMessage, organisationRecipients } from '../domain/incid
 import { readIncidentSettings } from '../domain/incidents/incident-settings.js';
 import { raiseDueAlarms } from '../domain/incidents/incident-alarms.js';
 import { senderPublicKey } from './sender-key.js';
-import { prepareIncident, storeIncident } from '../domain/incidents/incident.service.js';
+import { prepareIncident, recordOpenMailIncident, storeIncident } from '../domain/incidents/incident.service.js';
 import { withStoredCiphertexts } from '../domain/incidents/incident-store.js';
 import { findCaseReplyToken, receiveCaseReply, UnknownCaseAddress } from '../domain/cases/case-mail-replies.js';
 import { loadOpenPgp } from '../domain/keys/openpgp.js';
@@ -35,7 +35,9 @@ import { iso } from '../shared/time.js';
  *   never stored: only how many such parts there were is recorded. The subject line is dropped too.
  * - Plain mail becomes an open report in the programme named by the incident setting
  *   `mailIntakeProgram`, its attachments kept through the attachment store; with no such
- *   programme it is refused (SMTP 550) with a pointer to the key and the web form.
+ *   programme it is refused (SMTP 550) with a pointer to the key and the web form. It is also
+ *   recorded as an incident naming that report (no sealed message), so it raises the on-call
+ *   alarm, repeated until acknowledged, like sealed mail.
  * Either way the sender's address is kept sealed, so replies go back by mail. A message whose
  * Message-ID was seen before is accepted again without a second copy (a retried delivery).
  */
@@ -289,8 +291,11 @@ async function openReport(context: AppContext, mail: Parsed, sender: string | nu
       }
       const report = await submitReport(context, trx, account, { program: program.id, title, description, attachments: stored.map((s) => s.row.id) });
       await trx.insertInto('mail_intake_links').values({ id: newId(), message_hash: messageHash, sender: context.secrets.seal(sender), incident_id: null, report_id: report.id, received_at: now }).execute();
+      // The on-call rota is alarmed for it as for sealed mail, until someone acknowledges it.
+      await recordOpenMailIncident(context, trx, INTAKE, report);
       return { kind: 'report' as const, id: report.id, duplicate: false };
     });
+    await raiseDueAlarms(context);
     await processReportIntake(context);
     return outcome;
   } catch (error) {

@@ -1,8 +1,12 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDueAlarms } from '../../src/domain/incidents/incident-alarms.js';
+import { applyRetention } from '../../src/domain/incidents/incident-retention.js';
 import type { ProgramRow } from '../../src/domain/programs/program.js';
 import { applyStalePolicy } from '../../src/domain/reports/report-housekeeping.js';
 import { startMailIntake, type MailIntakeServer } from '../../src/mail-intake/server.js';
@@ -17,6 +21,8 @@ import { addOrganisationKey, currentPublicKey, decryptWithStoredKey, encryptTo, 
 import { pgpMimeMail } from '../helpers/pgp-mime.js';
 
 const SENDER = 'finder@example.net';
+const MINUTE = 60_000;
+const DAY = 86_400_000;
 
 function transportFor(server: MailIntakeServer): Transporter {
   return nodemailer.createTransport({ host: '127.0.0.1', port: server.port, secure: false, ignoreTLS: true, tls: { rejectUnauthorized: false } });
@@ -37,6 +43,11 @@ describe.each(DIALECTS)('the SMTP mail intake on %s', (engine) => {
   let program: ProgramRow;
   let orgKey: string;
   let privateKey: string;
+  let hookServer: http.Server;
+  let hooks: { body: string; event: string }[] = [];
+  // Real time (GnuPG dates its keys now), moved on by the tests that wait for repeated alarms.
+  let skew = 0;
+  const clock = { now: () => new Date(Date.now() + skew) };
 
   const send = (raw: string, from = SENDER) => transport.sendMail({ envelope: { from, to: ['security@example.org'] }, raw });
   const refusal = async (raw: string) => {
@@ -49,9 +60,20 @@ describe.each(DIALECTS)('the SMTP mail intake on %s', (engine) => {
   };
   const incidentCount = async () => Number((await t.context.db.selectFrom('incidents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const latestIncident = () => t.context.db.selectFrom('incidents').selectAll().orderBy('received_at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
+  const mailTo = async (recipient: string) =>
+    (await t.context.db.selectFrom('mail_outbox').selectAll().where('recipient', '=', recipient).orderBy('created_at').execute()).map((m) => ({ subject: m.subject, text: t.context.secrets.open(m.body) }));
 
   beforeAll(async () => {
-    t = await buildTestApp(engine);
+    hookServer = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        hooks.push({ body: Buffer.concat(chunks).toString('utf8'), event: String(req.headers['x-cvdesk-event']) });
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => hookServer.listen(0, '127.0.0.1', resolve));
+    t = await buildTestApp(engine, { WEBHOOK_ALLOW_PRIVATE: 'true' }, clock);
     lead = await buildUser(t.context, { roles: ['lead'] });
     triager = await buildUser(t.context, { roles: ['triager'] });
     program = await buildProgram(t.context);
@@ -62,12 +84,20 @@ describe.each(DIALECTS)('the SMTP mail intake on %s', (engine) => {
     expect(gpg.importKey(orgKey).status).toBe(0);
     intake = await startMailIntake(t.context, { port: 0, host: '127.0.0.1' });
     transport = transportFor(intake);
+    const hook = await t.request({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      token: lead.token,
+      payload: { name: 'On call', url: `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/oncall`, events: ['incident.received'] },
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
   });
   afterAll(async () => {
     transport?.close();
     await intake?.stop();
     gpg?.destroy();
     await t?.close();
+    await new Promise((resolve) => hookServer?.close(resolve));
   });
 
   it('turns PGP/MIME mail encrypted by GnuPG into a sealed incident, stored as checked, and raises the alarm', async () => {
@@ -257,6 +287,130 @@ describe.each(DIALECTS)('the SMTP mail intake on %s', (engine) => {
     });
     expect(again.response).toMatch(/^250/);
     expect(await t.context.db.selectFrom('reports').select('id').where('title', '=', 'Open redirect on the login page').execute()).toHaveLength(1);
+  });
+
+  it('alarms the on-call rota for plain mail, without its content, until someone acknowledges it', async () => {
+    const set = await t.request({ method: 'PATCH', url: '/api/v1/incidents/settings', token: lead.token, payload: { mailIntakeProgram: program.slug, alarmRepeatMinutes: 15 } });
+    expect(set.statusCode, set.body).toBe(200);
+    // The incidents of the tests before are left out of the alarm rounds here.
+    await t.context.db.updateTable('incidents').set({ next_alarm_at: null }).execute();
+    hooks = [];
+    const canary = `plain-canary-${engine}-${Date.now()}`;
+    const sender = 'alarmed@example.net';
+    const mail = {
+      envelope: { from: sender, to: ['security@example.org'] },
+      from: `Alarmed Finder <${sender}>`,
+      to: 'security@example.org',
+      subject: `XSS ${canary}`,
+      text: `The search box reflects ${canary} unescaped.`,
+      messageId: `<alarm-${engine}-${Date.now()}@example.net>`,
+      attachments: [{ filename: `${canary}.txt`, content: `proof ${canary}`, contentType: 'text/plain' }],
+    };
+    expect((await transport.sendMail(mail)).response).toMatch(/^250/);
+    const report = await t.context.db.selectFrom('reports').selectAll().where('title', '=', `XSS ${canary}`).executeTakeFirstOrThrow();
+    const incident = await t.context.db.selectFrom('incidents').selectAll().where('report_id', '=', report.id).executeTakeFirstOrThrow();
+    expect(incident).toMatchObject({ source: 'mail', state: 'new', program_id: program.id, alarm_count: 1, unsealed_at: null, contact_email: null, size: 0 });
+    expect(await storedMessages(t.context, incident.id)).toEqual([]);
+    const [received] = await t.context.db.selectFrom('audit_events').select('data').where('object_id', '=', incident.id).where('action', '=', 'incident.received').execute();
+    expect(JSON.parse(received!.data)).toMatchObject({ source: 'mail', sealed: false, reportId: report.id });
+
+    // The alarm: by mail to the on-call address and by webhook, saying where to read and acknowledge it, and nothing sent.
+    await t.context.jobs.drain();
+    const { publicUrl } = t.context.config;
+    const alarms = (await mailTo(lead.row.email)).filter((m) => m.text.includes(incident.id));
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]!.subject).toMatch(/ALERT: unencrypted report received by mail — please acknowledge/);
+    expect(alarms[0]!.text).toContain(`${publicUrl}/reports/${report.id}`);
+    expect(alarms[0]!.text).toContain(`${publicUrl}/incidents/${incident.id}`);
+    expect(alarms[0]!.text).toContain(program.name);
+    expect(alarms[0]!.text).toContain(incident.received_at);
+    const events = hooks.filter((h) => h.body.includes(incident.id));
+    expect(events.map((h) => h.event)).toEqual(['incident.received']);
+    expect(JSON.parse(events[0]!.body).data).toEqual({
+      alarm: 1,
+      acknowledged: false,
+      incident: {
+        id: incident.id,
+        receivedAt: incident.received_at,
+        source: 'mail',
+        sealed: false,
+        program: { id: program.id, slug: program.slug },
+        url: `${publicUrl}/incidents/${incident.id}`,
+        reportUrl: `${publicUrl}/reports/${report.id}`,
+      },
+    });
+    for (const text of [...alarms.map((m) => m.subject + m.text), ...events.map((h) => h.body)]) {
+      expect(text).not.toContain(canary);
+      expect(text).not.toContain(sender);
+    }
+
+    // The same message again is not a second report, nor a second alarm.
+    expect((await transport.sendMail(mail)).response).toMatch(/^250/);
+    expect(await t.context.db.selectFrom('incidents').select('id').where('report_id', '=', report.id).execute()).toHaveLength(1);
+
+    // Repeated until acknowledged; with another plain mail due at the same time, one mail lists both.
+    const otherTitle = `Other ${engine} ${Date.now()}`;
+    const other = await transport.sendMail({ envelope: { from: 'other@example.net', to: ['security@example.org'] }, from: 'other@example.net', to: 'security@example.org', subject: otherTitle, text: 'other' });
+    expect(other.response).toMatch(/^250/);
+    const otherReport = await t.context.db.selectFrom('reports').select('id').where('title', '=', otherTitle).executeTakeFirstOrThrow();
+    const second = await t.context.db.selectFrom('incidents').selectAll().where('report_id', '=', otherReport.id).executeTakeFirstOrThrow();
+    skew += 15 * MINUTE;
+    expect(await runDueAlarms(t.context)).toBeGreaterThanOrEqual(1);
+    await t.context.jobs.drain();
+    const repeated = (await mailTo(lead.row.email)).filter((m) => m.text.includes(incident.id));
+    expect(repeated).toHaveLength(2);
+    expect(repeated[1]!.subject).toBe('[cvdesk] ALERT: 2 incident reports waiting — please acknowledge');
+    expect(repeated[1]!.text).toContain(`by mail, unencrypted (reminder 2):\n  ${publicUrl}/incidents/${incident.id}\n  read it: ${publicUrl}/reports/${report.id}\n`);
+    expect(repeated[1]!.text).toContain(`${publicUrl}/incidents/${second.id}\n  read it: ${publicUrl}/reports/${second.report_id}\n`);
+    expect(repeated[1]!.text + repeated[1]!.subject).not.toContain(canary);
+    expect(hooks.filter((h) => h.body.includes(incident.id)).map((h) => JSON.parse(h.body).data.alarm)).toEqual([1, 2]);
+
+    // Staff see it beside the sealed ones, with nothing sealed to read; what only sealed incidents have is refused.
+    const detail = await t.request({ method: 'GET', url: `/api/v1/incidents/${incident.id}`, token: triager.token });
+    expect(detail.statusCode, detail.body).toBe(200);
+    expect(detail.json()).toMatchObject({ sealed: false, reportId: report.id, unsealedAt: null, messages: 0, items: [], state: 'new', alarms: 2 });
+    const listed = (await t.request({ method: 'GET', url: '/api/v1/incidents?state=new', token: triager.token })).json().items;
+    expect(listed.find((i: { id: string }) => i.id === incident.id)).toMatchObject({ sealed: false, reportId: report.id });
+    // Nothing in this file is unsealed: sealed exactly when no report is named.
+    for (const item of listed as { sealed: boolean; reportId: string | null }[]) expect(item.sealed).toBe(item.reportId === null);
+    const reply = await t.request({ method: 'POST', url: `/api/v1/incidents/${incident.id}/replies`, token: triager.token, payload: { message: await encryptTo(orgKey, 'hello') } });
+    expect(reply.statusCode).toBe(409);
+    expect(reply.json().error.message).toMatch(/unencrypted.*answer on the report/);
+    const replyKey = (await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ email: sender }], date: new Date(Date.now() - DAY), format: 'armored' })).publicKey;
+    expect((await t.request({ method: 'PUT', url: `/api/v1/incidents/${incident.id}/reporter-key`, token: triager.token, payload: { publicKey: replyKey } })).statusCode).toBe(409);
+    const unseal = await t.request({ method: 'POST', url: `/api/v1/incidents/${incident.id}/unseal`, token: triager.token, payload: { reason: 'x', report: { title: 'x', description: 'x' } } });
+    expect(unseal.statusCode).toBe(409);
+    expect(await storedMessages(t.context, incident.id)).toEqual([]);
+    expect(await t.context.db.selectFrom('reports').select('id').where('title', '=', 'x').execute()).toEqual([]);
+
+    // Acknowledged: no more alarms.
+    const ack = await t.request({ method: 'POST', url: `/api/v1/incidents/${incident.id}/acknowledge`, token: triager.token });
+    expect(ack.statusCode, ack.body).toBe(200);
+    expect(ack.json()).toMatchObject({ state: 'acknowledged', acknowledgedBy: triager.row.email, nextAlarmAt: null, sealed: false });
+    skew += 60 * MINUTE;
+    await runDueAlarms(t.context);
+    await t.context.jobs.drain();
+    expect((await mailTo(lead.row.email)).filter((m) => m.text.includes(incident.id))).toHaveLength(2);
+    expect(hooks.filter((h) => h.body.includes(incident.id))).toHaveLength(2);
+
+    // Closed, it is kept: retention deletes only sealed incidents never opened into a report (a sealed one closed beside it goes).
+    const retention = await t.request({ method: 'PATCH', url: '/api/v1/incidents/settings', token: lead.token, payload: { retentionDays: 1, retentionReminderDays: 0 } });
+    expect(retention.statusCode, retention.body).toBe(200);
+    await send(pgpMime(gpg.encryptTo('security@example.org', 'sealed beside it'), 'sealed', `beside-${engine}-${Date.now()}@example.net`));
+    const sealedOne = await latestIncident();
+    expect(sealedOne.report_id).toBeNull();
+    for (const id of [incident.id, sealedOne.id]) {
+      const closed = await t.request({ method: 'POST', url: `/api/v1/incidents/${id}/close`, token: triager.token, payload: {} });
+      expect(closed.statusCode, closed.body).toBe(200);
+      expect(closed.json().deletesAt === null).toBe(id === incident.id);
+    }
+    skew += 2 * DAY;
+    expect(await applyRetention(t.context)).toEqual({ reminded: 0, deleted: 1 });
+    expect(await t.context.db.selectFrom('incidents').select('id').where('id', 'in', [incident.id, sealedOne.id]).execute()).toEqual([{ id: incident.id }]);
+    // …and replies on its report still reach the sender by mail.
+    const comment = await t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/comments`, token: triager.token, payload: { body: 'Thanks, looking into it.' } });
+    expect(comment.statusCode, comment.body).toBe(201);
+    expect((await mailTo(sender)).map((m) => m.text).join()).toContain('Thanks, looking into it.');
   });
 
   it('limits message size and messages per address', async () => {

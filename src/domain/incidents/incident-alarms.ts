@@ -9,13 +9,16 @@ import { sendMail } from '../mail/mail.service.js';
 import { emitWebhookEvents } from '../webhooks/webhook.service.js';
 import { alarmRecipients, readIncidentSettings, type IncidentSettings } from './incident-settings.js';
 import { programRefs } from './incident-programs.js';
-import { incidentUrl, type IncidentRow, type ProgramRef } from './incident.js';
+import { reportUrl } from '../notifications/notification.js';
+import { incidentUrl, isSealed, type IncidentRow, type ProgramRef } from './incident.js';
 
 /**
  * Raising the alarm. A new incident alerts the on-call addresses (incident settings; every active
  * lead by default) by mail and emits the webhook event `incident.received` at once, and again every
  * `alarmRepeatMinutes` until a triager or lead acknowledges it. Neither carries anything the
  * reporter wrote: only that an incident arrived, when, for which programme, and where to read it.
+ * Plain mail filed as an open report is such an incident too (incident.ts, isSealed): its alarm
+ * says it came unencrypted and links the report to read and the incident to acknowledge.
  *
  * The incident row is its own alarm queue: it is stored due (`next_alarm_at` = its arrival), and
  * whoever stored it calls `raiseDueAlarms` after commit and before answering. An alarm round takes
@@ -53,14 +56,29 @@ interface Alarm {
 /** " for the programme X by mail": where and how an incident arrived. */
 const arrival = ({ incident, program }: Alarm) => `${program ? ` for the programme ${program.name}` : ''}${incident.source === 'mail' ? ' by mail' : ''}`;
 
+/** An open incident (plain mail) is read on its report; the incident page is where it is acknowledged. */
+const reportLink = (context: AppContext, { incident }: Alarm) => (isSealed(incident) ? null : reportUrl(context.config.publicUrl, incident.report_id!));
+
 /** The alarm mail: no content, only arrivals and links. One incident reads as before; several are listed. */
 function alarmMail(context: AppContext, alarms: readonly Alarm[], settings: IncidentSettings): { subject: string; text: string } {
   const repeat = `Until someone acknowledges ${alarms.length === 1 ? 'it' : 'each'}, this alert is repeated every ${settings.alarmRepeatMinutes} minutes.\n`;
   if (alarms.length === 1) {
     const [alarm] = alarms as [Alarm];
     const { incident, number } = alarm;
+    const reminder = number > 1 ? ` (reminder ${number})` : '';
+    const report = reportLink(context, alarm);
+    if (report) {
+      return {
+        subject: `[cvdesk] ALERT: unencrypted report received by mail${reminder} — please acknowledge`,
+        text:
+          `An unencrypted report arrived at ${incident.received_at}${arrival(alarm)}, and was filed as an open report.\n\n` +
+          `Its content is not in this message. Read it in cvdesk:\n\n  ${report}\n\n` +
+          `Acknowledge it to stop these alerts:\n\n  ${incidentUrl(context.config.publicUrl, incident.id)}\n\n` +
+          repeat,
+      };
+    }
     return {
-      subject: `[cvdesk] ALERT: encrypted incident report received${number > 1 ? ` (reminder ${number})` : ''} — please acknowledge`,
+      subject: `[cvdesk] ALERT: encrypted incident report received${reminder} — please acknowledge`,
       text:
         `An encrypted incident report arrived at ${incident.received_at}${arrival(alarm)}.\n\n` +
         `Its content is sealed: it is not in this message. Read it, and acknowledge it to stop these alerts, in cvdesk:\n\n` +
@@ -68,15 +86,21 @@ function alarmMail(context: AppContext, alarms: readonly Alarm[], settings: Inci
         repeat,
     };
   }
-  const listed = alarms
-    .slice(0, LISTED)
-    .map((alarm) => `- received ${alarm.incident.received_at}${arrival(alarm)}${alarm.number > 1 ? ` (reminder ${alarm.number})` : ''}:\n  ${incidentUrl(context.config.publicUrl, alarm.incident.id)}`);
+  const allSealed = alarms.every((alarm) => isSealed(alarm.incident));
+  const what = allSealed ? 'encrypted incident reports' : 'incident reports';
+  const listed = alarms.slice(0, LISTED).map((alarm) => {
+    const report = reportLink(context, alarm);
+    return (
+      `- received ${alarm.incident.received_at}${arrival(alarm)}${report ? ', unencrypted' : ''}${alarm.number > 1 ? ` (reminder ${alarm.number})` : ''}:\n` +
+      `  ${incidentUrl(context.config.publicUrl, alarm.incident.id)}${report ? `\n  read it: ${report}` : ''}`
+    );
+  });
   const more = alarms.length > LISTED ? `\n…and ${alarms.length - LISTED} more: ${context.config.publicUrl}/incidents\n` : '';
   return {
-    subject: `[cvdesk] ALERT: ${alarms.length} encrypted incident reports waiting — please acknowledge`,
+    subject: `[cvdesk] ALERT: ${alarms.length} ${what} waiting — please acknowledge`,
     text:
-      `${alarms.length} encrypted incident reports are waiting to be acknowledged.\n\n` +
-      `Their content is sealed: it is not in this message. Read them, and acknowledge each to stop these alerts, in cvdesk:\n\n` +
+      `${alarms.length} ${what} are waiting to be acknowledged.\n\n` +
+      `Their content ${allSealed ? 'is sealed: it is' : 'is'} not in this message. Read them, and acknowledge each to stop these alerts, in cvdesk:\n\n` +
       `${listed.join('\n')}\n${more}\n` +
       repeat,
   };
@@ -128,15 +152,18 @@ async function alarmRound(context: AppContext): Promise<number> {
       context,
       trx,
       'incident.received',
-      alarms.map(({ incident, program, number }) => ({
+      alarms.map((alarm) => ({
         incident: {
-          id: incident.id,
-          receivedAt: incident.received_at,
-          source: incident.source,
-          program: program ? { id: program.id, slug: program.slug } : null,
-          url: incidentUrl(context.config.publicUrl, incident.id),
+          id: alarm.incident.id,
+          receivedAt: alarm.incident.received_at,
+          source: alarm.incident.source,
+          program: alarm.program ? { id: alarm.program.id, slug: alarm.program.slug } : null,
+          url: incidentUrl(context.config.publicUrl, alarm.incident.id),
+          sealed: isSealed(alarm.incident),
+          // Plain mail: the open report it was filed as, where it is read.
+          reportUrl: reportLink(context, alarm),
         },
-        alarm: number,
+        alarm: alarm.number,
         acknowledged: false,
       })),
     );

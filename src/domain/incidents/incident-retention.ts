@@ -15,6 +15,7 @@ import { discardCiphertexts } from './incident-store.js';
  *   are reminded `retentionReminderDays` before; deletion never comes sooner than that after the
  *   reminder. What is deleted: the incident, its messages, receipt and mail link. What stays: an
  *   audit event that it existed — id, received time, size, closing time — and nothing else.
+ *   An incident that names a report — unsealed, or plain mail filed open from the start — is kept.
  * - receipts past their expiry are deleted (the hash goes; the incident stays).
  * - any alarm whose job was lost is sent.
  * Each step commits on its own: one failing incident does not hold up the rest.
@@ -55,6 +56,7 @@ export async function applyRetention(context: AppContext): Promise<{ reminded: n
     .selectAll()
     .where('state', '=', 'closed')
     .where('unsealed_at', 'is', null)
+    .where('report_id', 'is', null)
     .where('closed_at', 'is not', null)
     .orderBy('closed_at')
     .limit(1000)
@@ -83,13 +85,14 @@ export async function applyRetention(context: AppContext): Promise<{ reminded: n
 
 async function remind(context: AppContext, incident: IncidentRow, deleteOn: Date): Promise<boolean> {
   return context.db.transaction().execute(async (trx) => {
-    // Still closed, sealed and not yet reminded (someone may have acted since the list was read).
+    // Still closed, naming no report (never unsealed) and not yet reminded (someone may have acted since the list was read).
     const claimed = await trx
       .updateTable('incidents')
       .set({ retention_warned_at: iso(context.clock.now()) })
       .where('id', '=', incident.id)
       .where('state', '=', 'closed')
       .where('unsealed_at', 'is', null)
+      .where('report_id', 'is', null)
       .where('retention_warned_at', 'is', null)
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) return false;
@@ -113,7 +116,7 @@ async function deleteIncident(context: AppContext, incident: IncidentRow, settin
   const keys: string[] = [];
   const deleted = await context.db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('incidents').selectAll().where('id', '=', incident.id).executeTakeFirst();
-    if (!current || current.state !== 'closed' || current.unsealed_at || current.closed_at !== incident.closed_at) return false;
+    if (!current || current.state !== 'closed' || current.unsealed_at || current.report_id || current.closed_at !== incident.closed_at) return false;
     const messages = await trx.selectFrom('incident_messages').select('storage_key').where('incident_id', '=', current.id).execute();
     keys.push(...messages.map((m) => m.storage_key));
     await trx.deleteFrom('mail_intake_links').where('incident_id', '=', current.id).execute();

@@ -42,6 +42,7 @@ import type { ContactMethod, IncidentSource } from './incident.table.js';
 import {
   followUpUrl,
   incidentUrl,
+  isSealed,
   presentIncident,
   presentMessage,
   type IncidentDetail,
@@ -157,41 +158,52 @@ export async function prepareIncident(context: AppContext, db: Executor, actor: 
   };
 }
 
-/** Writes a prepared incident with its first message, receipt and audit event, due for its first alarm (raiseDueAlarms after commit). */
-export async function storeIncident(context: AppContext, trx: Executor, actor: Actor, prepared: PreparedIncident): Promise<StoredIncident> {
-  if (!prepared.storageKey) throw new Error('store the ciphertext (withStoredCiphertexts) before the transaction');
-  const now = iso(context.clock.now());
-  const row: IncidentRow = {
+type ArrivalFields = Pick<
+  IncidentRow,
+  'program_id' | 'reporter_id' | 'source' | 'size' | 'encrypted_to' | 'contact_method' | 'contact_email' | 'contact_public_key' | 'terms_version' | 'program_policy_version' | 'report_id'
+>;
+
+/** A new incident as it arrives: state new, and due at once for its first alarm (raiseDueAlarms after commit, incident-alarms.ts). */
+function newIncidentRow(now: string, fields: ArrivalFields): IncidentRow {
+  return {
     id: newId(),
-    program_id: prepared.program?.id ?? null,
-    reporter_id: prepared.reporterId,
-    source: prepared.source,
+    ...fields,
     state: 'new',
     received_at: now,
-    size: prepared.inspected.size,
-    encrypted_to: JSON.stringify(prepared.recipients),
-    contact_method: prepared.contactMethod,
-    contact_email: prepared.contactEmail ? context.secrets.seal(prepared.contactEmail) : null,
-    contact_public_key: prepared.contactPublicKey ? context.secrets.seal(prepared.contactPublicKey) : null,
     reply_key: null,
     accepted_at: now,
-    terms_version: prepared.statementVersion,
-    program_policy_version: prepared.program?.policyVersion ?? null,
     acknowledged_at: null,
     acknowledged_by: null,
     alarm_count: 0,
     last_alarm_at: null,
-    // Due at once: raiseDueAlarms, after commit, sends the first alarm (incident-alarms.ts).
     next_alarm_at: now,
     closed_at: null,
     closed_by: null,
     unsealed_at: null,
     unsealed_by: null,
-    report_id: null,
     retention_warned_at: null,
     last_message_at: now,
     updated_at: now,
   };
+}
+
+/** Writes a prepared incident with its first message, receipt and audit event, due for its first alarm (raiseDueAlarms after commit). */
+export async function storeIncident(context: AppContext, trx: Executor, actor: Actor, prepared: PreparedIncident): Promise<StoredIncident> {
+  if (!prepared.storageKey) throw new Error('store the ciphertext (withStoredCiphertexts) before the transaction');
+  const now = iso(context.clock.now());
+  const row = newIncidentRow(now, {
+    program_id: prepared.program?.id ?? null,
+    reporter_id: prepared.reporterId,
+    source: prepared.source,
+    size: prepared.inspected.size,
+    encrypted_to: JSON.stringify(prepared.recipients),
+    contact_method: prepared.contactMethod,
+    contact_email: prepared.contactEmail ? context.secrets.seal(prepared.contactEmail) : null,
+    contact_public_key: prepared.contactPublicKey ? context.secrets.seal(prepared.contactPublicKey) : null,
+    terms_version: prepared.statementVersion,
+    program_policy_version: prepared.program?.policyVersion ?? null,
+    report_id: null,
+  });
   await trx.insertInto('incidents').values(row).execute();
   await trx
     .insertInto('incident_messages')
@@ -239,6 +251,43 @@ export async function submitIncident(context: AppContext, actor: Actor, input: N
   );
   await raiseDueAlarms(context);
   return stored;
+}
+
+/**
+ * Plain mail filed as an open report (src/mail-intake/intake.ts) is recorded as an incident naming
+ * that report, in the transaction that files it, so the on-call rota is alarmed as for a sealed
+ * one (raiseDueAlarms after commit). It holds no message and no contact: the report has what was
+ * sent, and replies reach the sender through the report (mail-intake-replies.ts). As with sealed
+ * mail, the statement in force is recorded as accepted.
+ */
+export async function recordOpenMailIncident(context: AppContext, trx: Executor, actor: Actor, report: { id: string; program_id: string; policy_version: number }): Promise<IncidentRow> {
+  const settings = await readIncidentSettings(trx);
+  const row = newIncidentRow(iso(context.clock.now()), {
+    program_id: report.program_id,
+    reporter_id: null,
+    source: 'mail',
+    size: 0,
+    encrypted_to: '[]',
+    contact_method: 'none',
+    contact_email: null,
+    contact_public_key: null,
+    terms_version: settings.statementVersion,
+    program_policy_version: report.policy_version,
+    report_id: report.id,
+  });
+  await trx.insertInto('incidents').values(row).execute();
+  await recordAudit(context, trx, actor, {
+    action: 'incident.received',
+    objectType: 'incident',
+    objectId: row.id,
+    data: { source: 'mail', sealed: false, programId: row.program_id, reportId: report.id, statementVersion: row.terms_version, programPolicyVersion: row.program_policy_version },
+  });
+  return row;
+}
+
+/** 409 for what only a sealed incident has (encrypted messages, a reporter key, unsealing). */
+function assertSealed(row: IncidentRow, why: string): void {
+  if (!isSealed(row)) throw new AppError('conflict', `This incident came in by mail unencrypted and is open already, as report ${row.report_id}: ${why}`);
 }
 
 async function messageCounts(db: Executor, ids: string[]): Promise<Map<string, number>> {
@@ -353,6 +402,7 @@ export interface MessageAdded {
 export async function addIncidentMessage(context: AppContext, actor: Actor, id: string, message: string, via: 'account' | 'receipt' = 'account'): Promise<MessageAdded> {
   const row = await findIncident(context.db, id);
   if (via === 'account') assertCanWriteOnIncident(actor, row);
+  assertSealed(row, 'answer on the report (public replies there are mailed to the sender)');
   const staff = via === 'account' && canActOnIncidents(actor) && !isIncidentOwner(actor, row);
   const inspected = await inspectEncryptedMessage(message, '/message', context.config.incidentMaxBytes);
   if (staff) {
@@ -483,6 +533,7 @@ export interface UnsealInput {
 export async function unsealIncident(context: AppContext, trx: Executor, actor: Actor, id: string, input: UnsealInput): Promise<{ incident: IncidentView; reportId: string }> {
   const row = await findIncident(trx, id);
   assertCanActOnIncident(actor, row);
+  assertSealed(row, 'there is nothing to unseal');
   if (row.unsealed_at) throw new AppError('conflict', `This incident was unsealed already (report ${row.report_id})`);
   const reason = (input.reason ?? '').trim();
   if (!reason) throw invalid('/reason', 'say why this incident is unsealed: it is kept in the audit log');
@@ -601,6 +652,7 @@ export async function setReporterPublicKey(context: AppContext, actor: Actor, id
     // Locked (PostgreSQL): two staff giving a key at once take turns, and the second finds the first's.
     const row = await findIncident(trx, id, context.engine);
     assertCanActOnIncident(actor, row);
+    assertSealed(row, 'replies to it are not encrypted');
     if (await trx.selectFrom('incident_receipts').select('lookup_id').where('incident_id', '=', row.id).executeTakeFirst()) {
       throw new AppError('conflict', 'publicKey: the reporter follows this incident with a receipt and gives their own key there', [{ field: '/publicKey', message: 'the reporter has a receipt' }]);
     }

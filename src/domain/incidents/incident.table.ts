@@ -4,7 +4,8 @@ export type ContactMethod = 'none' | 'email' | 'receipt';
 
 /**
  * A sealed incident report: routing metadata only. What the reporter wrote is in
- * incident_messages, as OpenPGP ciphertext the server cannot read.
+ * incident_messages, as OpenPGP ciphertext the server cannot read. Plain mail to the security
+ * mailbox is recorded here too, naming its open report and with no messages (isSealed, incident.ts).
  */
 export interface IncidentTable {
   id: string;
@@ -42,7 +43,7 @@ export interface IncidentTable {
   closed_by: string | null;
   unsealed_at: string | null;
   unsealed_by: string | null;
-  /** The open report made by unsealing. */
+  /** The open report made by unsealing; for plain mail (unsealed_at null), the open report it was filed as. */
   report_id: string | null;
   /** When the retention reminder (deletion ahead) was mailed. */
   retention_warned_at: string | null;

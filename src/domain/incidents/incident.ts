@@ -19,6 +19,14 @@ export const INCIDENTS_HOURLY_JOB = 'incidents.hourly';
 export const incidentUrl = (publicUrl: string, id: string) => `${publicUrl}/incidents/${id}`;
 export const followUpUrl = (publicUrl: string) => `${publicUrl}/report/follow-up`;
 
+/**
+ * Plain mail to the security mailbox is filed as an open report and recorded as an incident that
+ * names that report from the start, so it is alarmed, acknowledged and listed like a sealed one.
+ * Such an incident has no sealed messages: what was sent is in the report. Unsealing sets
+ * `unsealed_at` with `report_id`; only an open incident has a report without being unsealed.
+ */
+export const isSealed = (row: Pick<IncidentRow, 'report_id' | 'unsealed_at'>) => row.report_id === null || row.unsealed_at !== null;
+
 export interface ProgramRef {
   id: string;
   slug: string;
@@ -29,6 +37,8 @@ export interface ProgramRef {
 export interface IncidentView {
   id: string;
   source: IncidentSource;
+  /** False for plain mail filed as an open report (`reportId`): no sealed messages, no unsealing. */
+  sealed: boolean;
   state: IncidentState;
   program: ProgramRef | null;
   receivedAt: string;
@@ -51,7 +61,7 @@ export interface IncidentView {
   reportId: string | null;
   messages: number;
   lastMessageAt: string;
-  /** When retention will delete it (closed, never unsealed); null otherwise. */
+  /** When retention will delete it (closed, sealed, never unsealed); null otherwise. */
   deletesAt: string | null;
 }
 
@@ -80,7 +90,8 @@ export function retentionDaysFor(settings: IncidentSettings, programId: string |
 }
 
 export function deletesAt(row: IncidentRow, settings: IncidentSettings): string | null {
-  if (row.state !== 'closed' || row.unsealed_at || !row.closed_at) return null;
+  // Kept while it names a report (unsealed, or open from the start): reports have their own life.
+  if (row.state !== 'closed' || row.report_id || row.unsealed_at || !row.closed_at) return null;
   const days = retentionDaysFor(settings, row.program_id);
   return days === null ? null : iso(addDays(new Date(row.closed_at), days));
 }
@@ -89,6 +100,7 @@ export function presentIncident(row: IncidentRow, program: ProgramRef | null, me
   const view: IncidentView = {
     id: row.id,
     source: row.source,
+    sealed: isSealed(row),
     state: row.state,
     program,
     receivedAt: row.received_at,

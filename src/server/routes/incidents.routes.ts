@@ -35,6 +35,7 @@ const State = Type.Enum(INCIDENT_STATES);
 const Incident = Type.Object({
   id: Id,
   source: Type.Enum(['web', 'mail']),
+  sealed: Type.Boolean({ description: 'False for plain mail filed as an open report (reportId): it has no sealed messages and cannot be unsealed' }),
   state: State,
   program: ProgramRef,
   receivedAt: Timestamp,
@@ -326,7 +327,7 @@ export async function incidentsRoutes(fastify: FastifyInstance, context: AppCont
         summary: "An encrypted message: a staff reply (encrypted to the reporter's key when they gave one), or more information from the incident's own reporter",
         params: IdParams,
         body: Type.Object({ message: Armoured }, { additionalProperties: false }),
-        response: { 201: MessageAdded, ...errors(400, 401, 403, 404, 413, 422, 429) },
+        response: { 201: MessageAdded, ...errors(400, 401, 403, 404, 409, 413, 422, 429) },
       },
     },
     async (request, reply) => reply.status(201).send(await addIncidentMessage(context, requireUser(request), request.params.id, request.body.message)),

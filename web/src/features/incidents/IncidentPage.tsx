@@ -26,18 +26,19 @@ import { useDecrypted } from './useDecrypted';
  * `/incidents/:id`: one sealed incident. Staff unlock the organisation key here with its
  * passphrase (neither the passphrase nor the unlocked key is sent anywhere), read the report and
  * its files, reply encrypted, acknowledge, close, and unseal it into an ordinary report. Every
- * opening of this page is an audited reading of the sealed content.
+ * opening of this page is an audited reading of the sealed content. Plain mail (not `sealed`) has
+ * nothing sealed: the page points to its open report and offers acknowledging and closing.
  */
 export function IncidentPage() {
   const { id = '' } = useParams();
   const session = useSignedIn();
   const staff = triages(session.user.roles);
   const resource = useResource((signal) => incidentsApi.get(id, signal), [id]);
-  useTitle('Sealed incident');
   const [keys, setKeys] = useState<PrivateKey[]>([]);
   const [orgPublicKey, setOrgPublicKey] = useState<string | null>(null);
   const [notice, setNotice] = useState('');
   const detail = resource.data;
+  useTitle(detail && !detail.sealed ? 'Incident: plain mail' : 'Sealed incident');
   const { messages, decrypting } = useDecrypted(detail?.items, keys);
 
   return (
@@ -62,7 +63,9 @@ export function IncidentPage() {
               }}
             />
           )}
-          {keys.length === 0 ? (
+          {!detail.sealed ? (
+            <OpenReport incident={detail} />
+          ) : keys.length === 0 ? (
             staff ? (
               <OrgKeyUnlock
                 incident={detail}
@@ -87,20 +90,22 @@ export function IncidentPage() {
               </button>
             </p>
           )}
-          <section aria-labelledby="messages-heading">
-            <h2 id="messages-heading">Messages</h2>
-            {decrypting && <Loading label="Decrypting…" />}
-            <MessageList
-              messages={messages}
-              sealedNote={(m) =>
-                !staff && m.author === 'reporter'
-                  ? 'What you sent, encrypted for the security team: only they can read it.'
-                  : keys.length > 0
-                    ? 'This message could not be decrypted with the unlocked key.'
-                    : 'Sealed. Unlock the key to read it.'
-              }
-            />
-          </section>
+          {detail.sealed && (
+            <section aria-labelledby="messages-heading">
+              <h2 id="messages-heading">Messages</h2>
+              {decrypting && <Loading label="Decrypting…" />}
+              <MessageList
+                messages={messages}
+                sealedNote={(m) =>
+                  !staff && m.author === 'reporter'
+                    ? 'What you sent, encrypted for the security team: only they can read it.'
+                    : keys.length > 0
+                      ? 'This message could not be decrypted with the unlocked key.'
+                      : 'Sealed. Unlock the key to read it.'
+                }
+              />
+            </section>
+          )}
           {staff && keys.length > 0 && orgPublicKey && (
             <ReplyForm
               incident={detail}
@@ -111,7 +116,7 @@ export function IncidentPage() {
               }}
             />
           )}
-          {!staff && (
+          {!staff && detail.sealed && (
             <AddInformation
               send={(message) => incidentsApi.reply(detail.id, message)}
               onAdded={() => {
@@ -136,14 +141,18 @@ function Facts({ incident }: { incident: IncidentDetail }) {
         <dt>Programme</dt>
         <dd>{incident.program?.name ?? <span className="muted">none named</span>}</dd>
         <dt>From</dt>
-        <dd>{incident.source === 'mail' ? 'Mail intake' : 'Web form'}</dd>
-        <dt>Size</dt>
-        <dd>{formatSize(incident.size)} encrypted</dd>
-        <dt>Replies</dt>
-        <dd>
-          {incident.contactMethod === 'none' ? 'No way back to the reporter' : incident.contactMethod === 'email' ? 'Receipt code and mail notice' : 'Receipt code'}
-          {incident.hasReporterKey ? '; encrypted to the reporter’s key' : '; the reporter gave no key'}
-        </dd>
+        <dd>{incident.source === 'mail' ? (incident.sealed ? 'Mail intake' : 'Mail intake, unencrypted') : 'Web form'}</dd>
+        {incident.sealed && (
+          <>
+            <dt>Size</dt>
+            <dd>{formatSize(incident.size)} encrypted</dd>
+            <dt>Replies</dt>
+            <dd>
+              {incident.contactMethod === 'none' ? 'No way back to the reporter' : incident.contactMethod === 'email' ? 'Receipt code and mail notice' : 'Receipt code'}
+              {incident.hasReporterKey ? '; encrypted to the reporter’s key' : '; the reporter gave no key'}
+            </dd>
+          </>
+        )}
         <dt>Accepted</dt>
         <dd>
           Shared unconditionally (statement version {incident.acceptance.statementVersion}
@@ -184,15 +193,39 @@ function Facts({ incident }: { incident: IncidentDetail }) {
             </dd>
           </>
         )}
-        <dt>Encrypted to</dt>
-        <dd>
-          {incident.encryptedTo.map((r) => (
-            <div key={r.keyId}>
-              <Fingerprint value={r.fingerprint} />
-            </div>
-          ))}
-        </dd>
+        {incident.sealed && (
+          <>
+            <dt>Encrypted to</dt>
+            <dd>
+              {incident.encryptedTo.map((r) => (
+                <div key={r.keyId}>
+                  <Fingerprint value={r.fingerprint} />
+                </div>
+              ))}
+            </dd>
+          </>
+        )}
       </dl>
+    </section>
+  );
+}
+
+/** Plain mail: what was sent is the open report, read and answered there (public replies are mailed to the sender). */
+function OpenReport({ incident }: { incident: IncidentDetail }) {
+  return (
+    <section className="panel" aria-labelledby="open-report-heading">
+      <h2 id="open-report-heading">Sent unencrypted</h2>
+      <p>
+        This came in by mail without encryption and was filed as an open report. Nothing of it is sealed here: read it and answer it on the report
+        (public replies there are mailed to the sender). Acknowledge it here to stop the alarms.
+      </p>
+      {incident.reportId && (
+        <p>
+          <Link className="button primary" to={`/reports/${incident.reportId}`}>
+            Open the report
+          </Link>
+        </p>
+      )}
     </section>
   );
 }
@@ -339,7 +372,7 @@ function Actions({ incident, messages, onChanged }: { incident: IncidentDetail; 
             Close
           </button>
         )}
-        {!incident.unsealedAt && (
+        {incident.sealed && !incident.unsealedAt && (
           <button type="button" className="button danger" onClick={() => setUnsealing(true)}>
             Unseal…
           </button>
@@ -377,7 +410,7 @@ function CloseForm({ incident, onCancel, onClosed }: { incident: Incident; onCan
     >
       <FormAlert error={form.error} fields={['reason']} />
       <TextAreaField label="Reason" name="reason" rows={3} optional maxLength={2000} value={reason} onChange={(event) => setReason(event.target.value)} error={form.fieldError('reason')} />
-      {!incident.unsealedAt && <p className="hint">A closed incident that was never unsealed is deleted when its retention time has passed.</p>}
+      {!incident.reportId && <p className="hint">A closed incident that was never unsealed is deleted when its retention time has passed.</p>}
       <FormActions submit="Close incident" busy={form.busy} busyLabel="Closing…" onCancel={onCancel} />
     </form>
   );

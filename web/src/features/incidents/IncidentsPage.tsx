@@ -50,7 +50,7 @@ export function IncidentsPage() {
         title="Sealed incidents"
         description={
           staff
-            ? 'Encrypted incident reports. Their content is sealed: open one and unlock the organisation key in your browser to read it. New ones keep alerting the on-call addresses until acknowledged.'
+            ? 'Encrypted incident reports, and plain mail to the security mailbox (filed as open reports). Sealed content is read by opening one and unlocking the organisation key in your browser. New ones keep alerting the on-call addresses until acknowledged.'
             : 'Encrypted reports you sent while signed in.'
         }
         actions={
@@ -96,11 +96,12 @@ export function IncidentsPage() {
                   <td>
                     <IncidentStateChip state={incident.state} />
                     {incident.unsealedAt && <span className="muted"> · unsealed</span>}
+                    {!incident.sealed && <span className="muted"> · open report</span>}
                   </td>
                   <td>{incident.program?.name ?? <span className="muted">none</span>}</td>
                   <td>{incident.source === 'mail' ? 'Mail' : 'Web form'}</td>
                   <td>{incident.messages}</td>
-                  <td>{formatSize(incident.size)}</td>
+                  <td>{incident.sealed ? formatSize(incident.size) : <span className="muted">not encrypted</span>}</td>
                   {staff && <td>{incident.alarms}</td>}
                 </tr>
               ))}

@@ -35,6 +35,8 @@ export interface FollowUpGrant {
 export interface Incident {
   id: string;
   source: 'web' | 'mail';
+  /** False for plain mail filed as an open report (`reportId`): nothing sealed, nothing to unseal. */
+  sealed: boolean;
   state: IncidentState;
   program: { id: string; slug: string; name: string } | null;
   receivedAt: string;
