@@ -24,8 +24,12 @@ const { addTermStats, INDEXED_REPORTS } = await import(dist('domain/reports/repo
 const { systemActor } = await import(dist('domain/auth/actor.js'));
 const { createProgram } = await import(dist('domain/programs/program.service.js'));
 const { createAccount } = await import(dist('domain/users/user.service.js'));
+const { allCwes } = await import(dist('domain/cwe/cwe-catalogue.js'));
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+// Real weaknesses only (the product refuses other ids): 200 of them, as many as the ids drawn before.
+const CWE_IDS = allCwes().slice(0, 200).map((entry) => entry.id);
+const randomCwe = () => CWE_IDS[Math.floor(random() * CWE_IDS.length)];
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
 const PARTS = (process.env.BENCH_PARTS ?? 'inbox,duplicates').split(',');
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -206,7 +210,7 @@ async function duplicatesBench(engine) {
       base,
       size - DUPLICATES,
       (i) => {
-        const text = { title: words(7), description: words(60), steps: words(20), assetId: pick(base.assetIds), cwe: 1 + Math.floor(random() * 200) };
+        const text = { title: words(7), description: words(60), steps: words(20), assetId: pick(base.assetIds), cwe: randomCwe() };
         originals.push(text);
         return text;
       },
@@ -226,7 +230,7 @@ async function duplicatesBench(engine) {
           return [...kept, ...added].sort(() => random() - 0.5).join(' ');
         };
         truth.push(made[index].id);
-        return { title: reword(original.title, 0.6), description: reword(original.description, 0.6), steps: reword(original.steps, 0.5), assetId: random() < 0.7 ? original.assetId : pick(base.assetIds), cwe: random() < 0.7 ? original.cwe : 1 + Math.floor(random() * 200) };
+        return { title: reword(original.title, 0.6), description: reword(original.description, 0.6), steps: reword(original.steps, 0.5), assetId: random() < 0.7 ? original.assetId : pick(base.assetIds), cwe: random() < 0.7 ? original.cwe : randomCwe() };
       },
       true,
     );

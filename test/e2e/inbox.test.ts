@@ -1,4 +1,4 @@
-import { beforeAll, describe, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { systemActor } from '../../src/domain/auth/actor.js';
 import { createProgram } from '../../src/domain/programs/program.service.js';
 import { processReportIntake } from '../../src/domain/reports/report-intake.js';
@@ -8,7 +8,7 @@ import { mainNav, pwExpect, setupE2E, signIn } from './helpers.js';
 
 /**
  * The inbox's asset and age filters and its orders, end to end: each choice lands in the URL,
- * narrows or reorders the rows, and survives a reload.
+ * narrows or reorders the rows, and survives a reload. Its bulk bar adds and removes labels.
  */
 const e2e = setupE2E();
 
@@ -99,5 +99,39 @@ describe('the inbox filters', () => {
     await filters.getByLabel('Order').selectOption({ label: 'Oldest first' });
     await pwExpect(page).toHaveURL(/[?&]sort=oldest/);
     await pwExpect(rows.nth(1)).toContainText(TITLES.old);
+  });
+});
+
+describe('the inbox bulk bar', () => {
+  test('adds labels to the selected reports and removes them, each keeping its others', async () => {
+    const labelsOf = async (title: string) =>
+      JSON.parse((await e2e.context.db.selectFrom('reports').select('labels').where('title', '=', title).executeTakeFirstOrThrow()).labels) as string[];
+    await e2e.context.db.updateTable('reports').set({ labels: JSON.stringify(['legacy']) }).where('title', '=', TITLES.old).execute();
+    const { page } = await e2e.newSession();
+    const triager = await e2e.user(['triager']);
+    await signIn(page, { email: triager.row.email, totpSecret: triager.totpSecret });
+    await mainNav(page).getByRole('link', { name: 'Inbox' }).click();
+    await page.getByRole('search', { name: 'Filter the inbox' }).getByLabel('Programme').selectOption({ label: 'Inbox filters' });
+    const row = (title: string) => page.getByRole('table').getByRole('row').filter({ hasText: title });
+    await pwExpect(row(TITLES.old).locator('.label-chip')).toHaveText('legacy');
+
+    await page.getByLabel(`Select “${TITLES.old}”`).check();
+    await page.getByLabel(`Select “${TITLES.mid}”`).check();
+    const bar = page.getByRole('region', { name: 'Bulk actions' });
+    await pwExpect(bar.getByRole('button', { name: 'Add labels' })).toBeDisabled();
+    await bar.getByLabel('Labels').fill('q4, web');
+    await bar.getByRole('button', { name: 'Add labels' }).click();
+    await pwExpect(page.getByRole('status').filter({ hasText: 'Labels' })).toHaveText('Labels added to 2 reports.');
+    await pwExpect(row(TITLES.old).locator('.label-chip')).toHaveCount(3);
+    expect(await labelsOf(TITLES.old)).toEqual(['legacy', 'q4', 'web']);
+    expect(await labelsOf(TITLES.mid)).toEqual(['q4', 'web']);
+
+    await page.getByLabel(`Select “${TITLES.old}”`).check();
+    await bar.getByLabel('Labels').fill('legacy');
+    await bar.getByRole('button', { name: 'Remove labels' }).click();
+    await pwExpect(page.getByRole('status').filter({ hasText: 'Labels' })).toHaveText('Labels removed from 1 report.');
+    await pwExpect(row(TITLES.old).locator('.label-chip')).toHaveCount(2);
+    expect(await labelsOf(TITLES.old)).toEqual(['q4', 'web']);
+    expect(await labelsOf(TITLES.mid)).toEqual(['q4', 'web']);
   });
 });

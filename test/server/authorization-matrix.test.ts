@@ -94,7 +94,7 @@ const CASES: RouteCase[] = [
   { method: 'GET', url: '/api/v1/reports/:id/disclosure', allowed: STAFF, othersObject: (f) => f.victimReportId, exists: true },
   { method: 'POST', url: '/api/v1/reports/:id/disclosure', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true },
   { method: 'PATCH', url: '/api/v1/reports/:id/disclosure', allowed: ['triager', 'lead'], othersObject: (f) => f.victimReportId, exists: true, payload: () => ({ summary: 's' }) },
-  { method: 'POST', url: '/api/v1/reports/bulk', allowed: ['triager', 'lead'], payload: (f) => ({ ids: [f.victimReportId], action: 'label', labels: ['matrix'] }) },
+  { method: 'POST', url: '/api/v1/reports/bulk', allowed: ['triager', 'lead'], payload: (f) => ({ ids: [f.victimReportId], action: 'label', add: ['matrix'] }) },
   { method: 'GET', url: '/api/v1/programs/:slug/sla', allowed: STAFF },
   { method: 'GET', url: '/api/v1/disclosed', allowed: ['anonymous', ...EVERYONE] },
   { method: 'GET', url: '/api/v1/disclosed/:id', allowed: ['anonymous', ...EVERYONE], othersObject: () => '00000000-0000-4000-8000-000000000000' },

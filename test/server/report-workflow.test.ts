@@ -151,6 +151,62 @@ describe.each(DIALECTS)('report workflow on %s', (engine) => {
     expect((await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}`, token: reporter.token })).json().state).toBe('disclosed');
   });
 
+  it('discloses summary-only (limited) without any text, and in full with the text as redacted', async () => {
+    const program = await buildProgram(t.context, { disclosure: { mode: 'mutual', delayDays: 30, level: 'limited' } });
+    // Its own reporter: the shared one's submissions count against the per-minute limit.
+    const filer = await buildUser(t.context);
+    const disclosed = async (title: string, edit: Record<string, unknown>) => {
+      const id = (
+        await t.request({
+          method: 'POST',
+          url: '/api/v1/reports',
+          token: filer.token,
+          payload: { program: program.slug, title, description: `${title} DESCRIPTION-TEXT`, steps: `${title} STEPS-TEXT`, impact: `${title} IMPACT-TEXT` },
+        })
+      ).json().id as string;
+      await t.request({ method: 'POST', url: `/api/v1/reports/${id}/comments`, token: triager.token, payload: { body: `${title} INTERNAL-NOTE`, internal: true } });
+      await t.request({ method: 'POST', url: `/api/v1/reports/${id}/comments`, token: triager.token, payload: { body: `${title} PUBLIC-REPLY` } });
+      await move(id, 'triaged');
+      await move(id, 'resolved', `${title} CLOSE-REASON`);
+      await t.request({ method: 'POST', url: `/api/v1/reports/${id}/disclosure`, token: filer.token });
+      const edited = await t.request({ method: 'PATCH', url: `/api/v1/reports/${id}/disclosure`, token: triager.token, payload: edit });
+      expect(edited.statusCode, edited.body).toBe(200);
+      expect((await t.request({ method: 'POST', url: `/api/v1/reports/${id}/disclosure`, token: triager.token })).json().publishedAt).toEqual(expect.any(String));
+      const page = await t.request({ method: 'GET', url: `/api/v1/disclosed/${id}` });
+      expect(page.statusCode, page.body).toBe(200);
+      expect(page.body).not.toContain('INTERNAL-NOTE');
+      return { id, page: page.json(), body: page.body };
+    };
+
+    // The programme's level: title and summary, and nothing the reporter or staff wrote.
+    const limited = await disclosed('Summary only', { summary: 'Invoices could be **read** by id.' });
+    expect(limited.page).toMatchObject({ title: 'Summary only', level: 'limited', summary: { markdown: 'Invoices could be **read** by id.', html: expect.stringContaining('<strong>read</strong>') }, description: null, steps: null, impact: null });
+    expect(limited.page.timeline.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['submitted', 'comment', 'state_change']));
+    for (const entry of limited.page.timeline) expect(entry.body).toBeNull();
+    for (const text of ['DESCRIPTION-TEXT', 'STEPS-TEXT', 'IMPACT-TEXT', 'PUBLIC-REPLY', 'CLOSE-REASON']) expect(limited.body).not.toContain(text);
+
+    // Full, chosen for this report: the text as staff left it, each replaced part replaced.
+    clock.advance(HOUR); // the public list is newest first
+    const full = await disclosed('Whole story', { summary: 'The whole story.', level: 'full', steps: 'Steps [redacted].' });
+    expect(full.page).toMatchObject({
+      level: 'full',
+      summary: { markdown: 'The whole story.' },
+      description: { markdown: 'Whole story DESCRIPTION-TEXT' },
+      steps: { markdown: 'Steps [redacted].' },
+      impact: { markdown: 'Whole story IMPACT-TEXT' },
+    });
+    expect(full.body).not.toContain('Whole story STEPS-TEXT');
+    const bodies = full.page.timeline.map((e: { body: { markdown: string } | null }) => e.body?.markdown ?? null);
+    expect(bodies).toEqual(expect.arrayContaining(['Whole story PUBLIC-REPLY', 'Whole story CLOSE-REASON']));
+
+    const list = (await t.request({ method: 'GET', url: `/api/v1/disclosed?program=${program.slug}` })).json().items as { id: string; title: string }[];
+    expect(list.map((i) => [i.id, i.title])).toEqual([
+      [full.id, 'Whole story'],
+      [limited.id, 'Summary only'],
+    ]);
+    expect(JSON.stringify(list)).not.toMatch(/TEXT|PUBLIC-REPLY|INTERNAL-NOTE/);
+  });
+
   it('discloses on its own in open mode once the delay has passed; never in mode none', async () => {
     const open = await buildProgram(t.context, { disclosure: { mode: 'open', delayDays: 10, level: 'full' } });
     const report = await submit(open.slug);
@@ -311,8 +367,65 @@ describe.each(DIALECTS)('report workflow on %s', (engine) => {
     expect((await t.request({ method: 'GET', url: `/api/v1/reports/${a.id}`, token: triager.token })).json().state).toBe('new');
     const done = await t.request({ method: 'POST', url: '/api/v1/reports/bulk', token: triager.token, payload: { ids: [a.id, b.id], action: 'spam', reason: 'spam' } });
     expect(done.json()).toEqual({ updated: 2 });
-    const labelled = await t.request({ method: 'POST', url: '/api/v1/reports/bulk', token: triager.token, payload: { ids: [c.id], action: 'label', labels: ['auth'] } });
+    const labelled = await t.request({ method: 'POST', url: '/api/v1/reports/bulk', token: triager.token, payload: { ids: [c.id], action: 'label', add: ['auth'] } });
     expect(labelled.json()).toEqual({ updated: 1 });
-    expect((await t.request({ method: 'POST', url: '/api/v1/reports/bulk', token: reporter.token, payload: { ids: [c.id], action: 'label', labels: ['x'] } })).statusCode).toBe(403);
+    expect((await t.request({ method: 'POST', url: '/api/v1/reports/bulk', token: reporter.token, payload: { ids: [c.id], action: 'label', add: ['x'] } })).statusCode).toBe(403);
+  });
+
+  it('adds and removes labels in bulk, keeping each report’s others, all or nothing', async () => {
+    const program = await buildProgram(t.context);
+    // Its own reporter: the shared one's submissions count against the per-minute limit.
+    const filer = await buildUser(t.context);
+    const file = async () =>
+      (await t.request({ method: 'POST', url: '/api/v1/reports', token: filer.token, payload: { program: program.slug, title: 'Labelled', description: 'Needs labels.' } })).json().id as string;
+    const [a, b, c, full] = [await file(), await file(), await file(), await file()];
+    const setLabels = (id: string, labels: string[]) => t.request({ method: 'PATCH', url: `/api/v1/reports/${id}`, token: triager.token, payload: { labels } });
+    const labelsOf = async (id: string) => (await view(id)).labels as string[];
+    const labelEvents = async (id: string) =>
+      (await t.request({ method: 'GET', url: `/api/v1/reports/${id}/timeline`, token: triager.token })).json().items.filter((e: { kind: string }) => e.kind === 'labels');
+    const bulk = (payload: Record<string, unknown>, who = triager) => t.request({ method: 'POST', url: '/api/v1/reports/bulk', token: who.token, payload: { action: 'label', ...payload } });
+    await setLabels(a, ['auth', 'web']);
+    await setLabels(b, ['ui']);
+
+    const both = await bulk({ ids: [a, b, c], add: ['q4', ' auth '], remove: ['ui'] });
+    expect(both.json()).toEqual({ updated: 3 });
+    expect(await labelsOf(a)).toEqual(['auth', 'web', 'q4']);
+    expect(await labelsOf(b)).toEqual(['q4', 'auth']);
+    expect(await labelsOf(c)).toEqual(['q4', 'auth']);
+    expect((await labelEvents(a)).at(-1)).toMatchObject({ internal: true, data: { labels: ['auth', 'web', 'q4'] } });
+
+    const removed = await bulk({ ids: [a, c], remove: ['auth'] });
+    expect(removed.json()).toEqual({ updated: 2 });
+    expect(await labelsOf(a)).toEqual(['web', 'q4']);
+    expect(await labelsOf(c)).toEqual(['q4']);
+    // A report that already is as asked is not touched: nothing on its timeline.
+    const before = (await labelEvents(b)).length;
+    expect((await bulk({ ids: [a, b], remove: ['web'] })).json()).toEqual({ updated: 1 });
+    expect(await labelsOf(b)).toEqual(['q4', 'auth']);
+    expect(await labelEvents(b)).toHaveLength(before);
+
+    // The single edit's limit holds per report; one report over it undoes the others.
+    await setLabels(full, Array.from({ length: 19 }, (_, i) => `l${i}`));
+    const over = await bulk({ ids: [c, full], add: ['x1', 'x2'] });
+    expect(over.statusCode).toBe(400);
+    expect(over.json().error.details.map((d: { field: string }) => d.field)).toEqual(['/ids/1', '/add']);
+    expect(await labelsOf(c)).toEqual(['q4']);
+    expect(await labelsOf(full)).toHaveLength(19);
+
+    const refusals: [Record<string, unknown>, string][] = [
+      [{ ids: [a] }, '/add'],
+      [{ ids: [a], add: ['  '], remove: [] }, '/add'],
+      [{ ids: [a], add: ['dup'], remove: ['dup '] }, '/remove'],
+      [{ ids: [a], add: ['x'.repeat(41)] }, '/add/0'],
+      // The old shape, which replaced every label, is refused rather than read another way.
+      [{ ids: [a], labels: ['x'] }, '/labels'],
+    ];
+    for (const [payload, field] of refusals) {
+      const res = await bulk(payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json().error.details.map((d: { field: string }) => d.field), JSON.stringify(payload)).toContain(field);
+    }
+    expect(await labelsOf(a)).toEqual(['q4']);
+    expect((await bulk({ ids: [a], add: ['x'] }, reporter)).statusCode).toBe(403);
   });
 });

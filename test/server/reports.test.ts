@@ -72,6 +72,13 @@ describe.each(DIALECTS)('reports on %s', (engine) => {
     }
     const bad = await submit(reporter, { cvss: ['CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'] });
     expect(bad.json().error.message).toContain('AV');
+    // What docs/reports.md promises scripts (another account: the shared one is near its rate limit).
+    const script = await buildUser(t.context);
+    for (const cwe of ['CWE-79', '79']) expect((await submit(script, { cwe })).json().error.details[0].field).toBe('/cwe');
+    expect((await submit(script, { category: assets[0]!.id })).json().error.details[0].field).toBe('/category');
+    const stale = await submit(script, { policyVersion: program.policy_version + 1 });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error).toMatchObject({ code: 'conflict', details: [{ field: '/policyVersion' }] });
     const after = await t.context.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
@@ -114,6 +121,35 @@ describe.each(DIALECTS)('reports on %s', (engine) => {
     expect(shortcut.json().error.message).toContain('disclosure');
     const timeline = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}/timeline`, token: reporter.token })).json().items;
     expect(timeline.map((e: { kind: string }) => e.kind)).toEqual(['submitted', 'state_change', 'state_change']);
+  });
+
+  it('lists in a 409 exactly the states the endpoint accepts, as the report view does', async () => {
+    // Its own reporter: the shared one's submissions are counted against the rate limit by later tests.
+    const report = (await submit(await buildUser(t.context))).json();
+    const move = (payload: Record<string, unknown>) => t.request({ method: 'POST', url: `/api/v1/reports/${report.id}/transitions`, token: triager.token, payload });
+    /** From the report's current state: a refused move's details name each state of the view's list, and only those. */
+    const refusal = async (to: string) => {
+      const listed = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}`, token: triager.token })).json().allowedTransitions as string[];
+      const refused = await move({ to, reason: 'Refused' });
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json().error.code).toBe('invalid_transition');
+      expect(refused.json().error.details).toEqual(listed.map((state) => ({ field: '/to', message: state })));
+      return listed;
+    };
+    expect(await refusal('resolved')).toEqual(['triaged', 'needs_more_info', 'duplicate', 'informative', 'not_applicable', 'spam']);
+    expect((await move({ to: 'needs_more_info' })).statusCode).toBe(200);
+    expect(await refusal('resolved')).toEqual(['new', 'triaged', 'duplicate', 'informative', 'not_applicable', 'spam']);
+    expect((await move({ to: 'triaged' })).statusCode).toBe(200);
+    expect(await refusal('new')).toEqual(['resolved', 'needs_more_info', 'duplicate', 'informative', 'not_applicable']);
+    expect((await move({ to: 'resolved', reason: 'Fixed' })).statusCode).toBe(200);
+    // From resolved the only move is back to triaged: disclosure is its own flow, never offered here.
+    expect(await refusal('new')).toEqual(['triaged']);
+    const disclose = await move({ to: 'disclosed' });
+    expect(disclose.statusCode).toBe(409);
+    expect(disclose.json().error.details).toEqual([{ field: '/to', message: 'use the disclosure flow' }]);
+    expect((await move({ to: 'triaged' })).json().state).toBe('triaged');
+    expect((await move({ to: 'informative', reason: 'Works as designed' })).statusCode).toBe(200);
+    expect(await refusal('triaged')).toEqual(['new']);
   });
 
   it('marks a duplicate, linked to an original of the same programme', async () => {
@@ -212,7 +248,7 @@ describe.each(DIALECTS)('reports on %s', (engine) => {
     const kinds = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}/timeline`, token: triager.token })).json().items.map((e: { kind: string }) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(['assignment', 'priority', 'labels', 'severity_change']));
     const reporterKinds = (await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}/timeline`, token: reporter.token })).json().items.map((e: { kind: string }) => e.kind);
-    expect(reporterKinds).toEqual(['submitted', 'severity_change']);
+    expect(reporterKinds).toEqual(['submitted', 'severity_change', 'weakness_change']);
   });
 
   it('filters, searches and pages the inbox', async () => {
@@ -279,6 +315,188 @@ describe.each(DIALECTS)('reports on %s', (engine) => {
     for (let i = 0; i < 90; i++) await file(`Profile bio XSS, copy ${i}`, later);
     const suggestions = (await t.request({ method: 'GET', url: `/api/v1/reports/${viewed.id}/duplicates`, token: triager.token })).json() as { id: string }[];
     expect(suggestions.map((s) => s.id)).toEqual([original.id]);
+  });
+});
+
+describe.each(DIALECTS)('report severity, weakness and asset on %s', (engine) => {
+  let t: TestApp;
+  let program: ProgramRow;
+  let foreign: ProgramRow;
+  let lead: BuiltUser;
+  let triager: BuiltUser;
+  let reporter: BuiltUser;
+  let scope: { id: string; identifier: string }[];
+  const LOW = 'CVSS:3.1/AV:N/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N';
+  const assetNamed = (identifier: string) => scope.find((a) => a.identifier === identifier)!.id;
+
+  const submit = async (extra: Record<string, unknown> = {}) => {
+    const res = await t.request({ method: 'POST', url: '/api/v1/reports', token: reporter.token, payload: { program: program.slug, title: 'IDOR on invoices', description: 'Any invoice id is served.', ...extra } });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json();
+  };
+  const patch = (id: string, payload: Record<string, unknown>, who: BuiltUser = triager) => t.request({ method: 'PATCH', url: `/api/v1/reports/${id}`, token: who.token, payload });
+  const timeline = async (id: string, who: BuiltUser) =>
+    (await t.request({ method: 'GET', url: `/api/v1/reports/${id}/timeline`, token: who.token })).json().items as { kind: string; data: Record<string, unknown> }[];
+  const severityMails = async (id: string) => {
+    const mails = (await listOutbox(t.context.db, { limit: 500 })).filter((m) => m.recipient === reporter.row.email);
+    const read = await Promise.all(mails.map((m) => readOutboxMessage(t.context, t.context.db, m.id)));
+    return read.filter((m) => m.text.includes(id) && m.subject.includes('Severity')).map((m) => m.subject);
+  };
+  const webhooks = async (id: string) =>
+    (await t.context.db.selectFrom('webhook_deliveries').select(['event_type', 'payload']).execute()).filter((d) => d.payload.includes(id)).map((d) => d.event_type).sort();
+
+  beforeAll(async () => {
+    t = await buildTestApp(engine);
+    program = await buildProgram(t.context, {
+      scope: [
+        { kind: 'domain', identifier: 'app.acme.example', tier: 1, inScope: true },
+        { kind: 'api', identifier: 'https://api.acme.example/v1', tier: 2, inScope: true },
+        { kind: 'domain', identifier: 'blog.acme.example', tier: 3, inScope: false },
+        { kind: 'domain', identifier: '*.acme.example', tier: 3, inScope: true },
+        { kind: 'domain', identifier: '*.old.acme.example', tier: 3, inScope: false },
+      ],
+    });
+    foreign = await buildProgram(t.context);
+    lead = await buildUser(t.context, { roles: ['lead'] });
+    triager = await buildUser(t.context, { roles: ['triager'] });
+    reporter = await buildUser(t.context);
+    scope = (await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}` })).json().scope;
+    const hook = await t.request({ method: 'POST', url: '/api/v1/webhooks', token: lead.token, payload: { name: 'All', url: 'https://hooks.example.org/all', events: ['report.state_changed', 'report.severity_changed', 'report.assigned'] } });
+    expect(hook.statusCode, hook.body).toBe(201);
+  });
+  afterAll(async () => t?.close());
+
+  it('changes nothing when the severity form is saved unchanged: no first response, event, mail or webhook', async () => {
+    const report = await submit({ cvss: [CVSS31, CVSS40], cwe: 89 });
+    // The vectors in another order are the same vectors.
+    for (const cvss of [[CVSS31, CVSS40], [CVSS40, CVSS31]]) {
+      const same = await patch(report.id, { cvss, cwe: 89 });
+      expect(same.statusCode, same.body).toBe(200);
+      expect(same.json()).toMatchObject({ firstResponseAt: null, updatedAt: report.updatedAt, severity: 'critical', cwe: 89 });
+    }
+    expect((await timeline(report.id, triager)).map((e) => e.kind)).toEqual(['submitted']);
+    expect(await severityMails(report.id)).toEqual([]);
+    expect(await webhooks(report.id)).toEqual([]);
+    const audits = await t.context.db.selectFrom('audit_events').select('action').where('object_id', '=', report.id).where('action', '=', 'report.triage_changed').execute();
+    expect(audits).toEqual([]);
+
+    // A real change of the vectors is a severity change, as before.
+    const changed = await patch(report.id, { cvss: [LOW], cwe: 89 });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json()).toMatchObject({ severity: 'low', firstResponseAt: expect.any(String) });
+    const events = await timeline(report.id, reporter);
+    expect(events.map((e) => e.kind)).toEqual(['submitted', 'severity_change']);
+    expect(events[1]!.data).toEqual({ from: { severity: 'critical', score: 9.3 }, to: { severity: 'low', score: expect.any(Number) } });
+    expect(await severityMails(report.id)).toEqual([expect.stringContaining('Severity of your report is now low')]);
+    expect(await webhooks(report.id)).toEqual(['report.severity_changed']);
+  });
+
+  it('records nothing for an assignee or labels sent unchanged', async () => {
+    const report = await submit({});
+    expect((await patch(report.id, { assigneeId: triager.row.id, labels: ['auth', 'web'] })).statusCode).toBe(200);
+    const before = (await timeline(report.id, triager)).map((e) => e.kind);
+    expect(before).toEqual(['submitted', 'assignment', 'labels']);
+    expect(await webhooks(report.id)).toEqual(['report.assigned']);
+    const same = await patch(report.id, { assigneeId: triager.row.id, labels: [' auth', 'web', 'auth'] });
+    expect(same.statusCode, same.body).toBe(200);
+    expect((await timeline(report.id, triager)).map((e) => e.kind)).toEqual(before);
+    expect(await webhooks(report.id)).toEqual(['report.assigned']);
+    // A real change is still recorded.
+    expect((await patch(report.id, { assigneeId: null, labels: ['web'] })).statusCode).toBe(200);
+    expect((await timeline(report.id, triager)).map((e) => e.kind)).toEqual([...before, 'assignment', 'labels']);
+    expect(await webhooks(report.id)).toEqual(['report.assigned', 'report.assigned']);
+  });
+
+  it('records a CWE change as a weakness change: no severity claim, mail, webhook or first response', async () => {
+    const report = await submit({ cvss: [CVSS31], cwe: 89 });
+    const changed = await patch(report.id, { cvss: [CVSS31], cwe: 79 });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json()).toMatchObject({ cwe: 79, severity: 'critical', firstResponseAt: null });
+    expect((await patch(report.id, { cwe: null })).json().cwe).toBeNull();
+    const events = await timeline(report.id, reporter);
+    expect(events.map((e) => [e.kind, e.data])).toEqual([
+      ['submitted', expect.anything()],
+      ['weakness_change', { from: 89, to: 79 }],
+      ['weakness_change', { from: 79, to: null }],
+    ]);
+    expect(await severityMails(report.id)).toEqual([]);
+    expect(await webhooks(report.id)).toEqual([]);
+  });
+
+  it('refuses a CWE that is not a weakness in the catalogue (views, categories, unknown ids), on submission and change', async () => {
+    const report = await submit({ cwe: 639 });
+    const before = await t.context.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    for (const cwe of [1000, 699, 16, 99_998]) {
+      for (const res of [
+        await t.request({ method: 'POST', url: '/api/v1/reports', token: reporter.token, payload: { program: program.slug, title: 'x', description: 'y', cwe } }),
+        await patch(report.id, { cwe }),
+      ]) {
+        expect(res.statusCode, `${cwe}: ${res.body}`).toBe(400);
+        expect(res.json().error.details[0]).toMatchObject({ field: '/cwe', message: expect.stringContaining(`CWE-${cwe} is not in the CWE list of weaknesses`) });
+      }
+    }
+    const after = await t.context.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+    expect((await t.request({ method: 'GET', url: `/api/v1/reports/${report.id}`, token: triager.token })).json().cwe).toBe(639);
+  });
+
+  it('files an "other" asset the scope covers against that asset, and flags only what it does not cover', async () => {
+    const cases: [string, string | null, string | null][] = [
+      ['app.acme.example', 'app.acme.example', null],
+      ['APP.acme.example.', 'app.acme.example', null],
+      ['https://app.acme.example/invoices/7?x=1', 'app.acme.example', null],
+      ['https://api.acme.example/v1/invoices', 'https://api.acme.example/v1', null],
+      // A path only shares a prefix with the API's: the wildcard covers the host.
+      ['https://api.acme.example/v10', '*.acme.example', null],
+      ['foo.acme.example', '*.acme.example', null],
+      ['blog.acme.example', 'blog.acme.example', 'The asset blog.acme.example is out of scope.'],
+      ['x.old.acme.example', '*.old.acme.example', 'The asset *.old.acme.example is out of scope.'],
+      ['acme.example', null, 'The asset "acme.example" is not listed in scope.'],
+      ['evil-acme.example', null, 'The asset "evil-acme.example" is not listed in scope.'],
+      ['Acme iOS app', null, 'The asset "Acme iOS app" is not listed in scope.'],
+    ];
+    for (const [named, filedAgainst, flag] of cases) {
+      const report = await submit({ assetOther: named });
+      expect(report.outOfScope, named).toBe(flag);
+      expect(report.asset, named).toMatchObject(filedAgainst ? { id: assetNamed(filedAgainst), identifier: filedAgainst, reportedAs: named.trim() } : { id: null, identifier: named, kind: 'other', inScope: false });
+    }
+  });
+
+  it('lets triage file a report against an asset of its programme: timeline, audit, flag and reward tier follow', async () => {
+    const suggestion = async (id: string) => (await t.request({ method: 'GET', url: `/api/v1/reports/${id}/reward-suggestion`, token: triager.token })).json();
+    const view = (await t.request({ method: 'GET', url: `/api/v1/programs/${program.slug}` })).json();
+    const report = await submit({ assetOther: 'invoices.acme-billing.example', category: view.exclusions[0].id, cvss: [CVSS31] });
+    expect(report.outOfScope).toMatch(/^The asset "invoices.acme-billing.example" is not listed in scope\. Out of scope: Model jailbreaks/);
+    expect((await suggestion(report.id)).range).toBeNull();
+
+    const foreignAsset = (await t.request({ method: 'GET', url: `/api/v1/programs/${foreign.slug}` })).json().scope[0].id;
+    for (const assetId of [foreignAsset, '00000000-0000-4000-8000-000000000000']) {
+      const wrong = await patch(report.id, { assetId });
+      expect(wrong.statusCode).toBe(400);
+      expect(wrong.json().error.details[0].field).toBe('/assetId');
+    }
+    expect((await patch(report.id, { assetId: assetNamed('app.acme.example') }, reporter)).statusCode).toBe(403);
+
+    const filed = await patch(report.id, { assetId: assetNamed('app.acme.example') });
+    expect(filed.statusCode, filed.body).toBe(200);
+    expect(filed.json()).toMatchObject({ asset: { identifier: 'app.acme.example', tier: 1, inScope: true, reportedAs: 'invoices.acme-billing.example' }, firstResponseAt: null });
+    expect(filed.json().outOfScope).toMatch(/^Out of scope: Model jailbreaks/);
+    expect((await suggestion(report.id)).range).toMatchObject({ min: 5000, max: 20000 });
+    // The same asset again changes nothing.
+    expect((await patch(report.id, { assetId: assetNamed('app.acme.example') })).json().updatedAt).toBe(filed.json().updatedAt);
+
+    const moved = await patch(report.id, { assetId: assetNamed('blog.acme.example') });
+    expect(moved.json().outOfScope).toMatch(/^The asset blog\.acme\.example is out of scope\. Out of scope: Model jailbreaks/);
+    const events = (await timeline(report.id, reporter)).filter((e) => e.kind === 'asset_change');
+    expect(events.map((e) => e.data)).toEqual([
+      { from: { id: null, identifier: 'invoices.acme-billing.example', inScope: false }, to: { id: assetNamed('app.acme.example'), identifier: 'app.acme.example', inScope: true } },
+      { from: { id: assetNamed('app.acme.example'), identifier: 'app.acme.example', inScope: true }, to: { id: assetNamed('blog.acme.example'), identifier: 'blog.acme.example', inScope: false } },
+    ]);
+    const audits = await t.context.db.selectFrom('audit_events').select('data').where('object_id', '=', report.id).where('action', '=', 'report.triage_changed').orderBy('seq').execute();
+    expect(audits.map((a) => JSON.parse(a.data))).toEqual([
+      { fields: ['assetId'], asset: { from: null, to: assetNamed('app.acme.example') } },
+      { fields: ['assetId'], asset: { from: assetNamed('app.acme.example'), to: assetNamed('blog.acme.example') } },
+    ]);
   });
 });
 

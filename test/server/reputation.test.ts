@@ -109,6 +109,38 @@ describe.each(DIALECTS)('reputation and hall of fame on %s', (engine) => {
     expect((await reputation(early)).total).toBe(2);
   });
 
+  it('gives nothing for a duplicate of a report by the same people', async () => {
+    const finder = await buildUser(t.context);
+    const partner = await buildUser(t.context);
+    const stranger = await buildUser(t.context);
+    const original = await submit(finder, { collaborators: [{ account: partner.row.email, share: 30 }] });
+    // The submitter files a copy; the original's collaborator files another; a stranger names the finder.
+    const copy = await submit(finder);
+    const partnerCopy = await submit(partner);
+    const namedFinder = await submit(stranger, { collaborators: [{ account: finder.row.email, share: 10 }] });
+    for (const dup of [copy, partnerCopy, namedFinder]) await move(dup.id, 'duplicate', { duplicateOf: original.id });
+    const live = async (who: BuiltUser, reportId: string) => (await reputation(who)).entries.filter((e) => e.reportId === reportId && e.supersededAt === null);
+    expect(await live(finder, copy.id)).toEqual([expect.objectContaining({ outcome: 'duplicate_of_own', points: 0 })]);
+    expect(await live(partner, partnerCopy.id)).toEqual([expect.objectContaining({ outcome: 'duplicate_of_own', points: 0 })]);
+    expect(await live(stranger, namedFinder.id)).toEqual([expect.objectContaining({ outcome: 'duplicate_of_own', points: 0 })]);
+    expect(await live(finder, namedFinder.id)).toEqual([expect.objectContaining({ outcome: 'duplicate_of_own', points: 0 })]);
+    for (const who of [finder, partner, stranger]) expect((await reputation(who)).total).toBe(0);
+    // Whatever a lead sets duplicates to: a self-duplicate is no independent find.
+    expect((await t.request({ method: 'PATCH', url: '/api/v1/reputation/points', token: lead.token, payload: { duplicate: 5, duplicate_after_disclosure: 3 } })).statusCode).toBe(200);
+    try {
+      const another = await submit(finder);
+      await move(another.id, 'duplicate', { duplicateOf: original.id });
+      expect(await live(finder, another.id)).toEqual([expect.objectContaining({ outcome: 'duplicate_of_own', points: 0 })]);
+      // An independent duplicate still earns.
+      const independent = await buildUser(t.context);
+      const theirs = await submit(independent);
+      await move(theirs.id, 'duplicate', { duplicateOf: original.id });
+      expect((await reputation(independent)).total).toBe(5);
+    } finally {
+      await t.request({ method: 'PATCH', url: '/api/v1/reputation/points', token: lead.token, payload: { duplicate: 2, duplicate_after_disclosure: 0 } });
+    }
+  });
+
   it('splits credit with collaborators like rewards', async () => {
     const reporter = await buildUser(t.context);
     const friend = await buildUser(t.context);
@@ -138,7 +170,7 @@ describe.each(DIALECTS)('reputation and hall of fame on %s', (engine) => {
     const reporter = await buildUser(t.context);
     await move((await submit(reporter)).id, 'spam');
     expect((await reputation(reporter)).total).toBe(-20);
-    const audit = await t.context.db.selectFrom('audit_events').select('data').where('action', '=', 'reputation.points_changed').execute();
+    const audit = await t.context.db.selectFrom('audit_events').select('data').where('action', '=', 'reputation.points_changed').where('data', 'like', '%"spam"%').execute();
     expect(audit[0]!.data).toContain('-20');
     await t.request({ method: 'PATCH', url: '/api/v1/reputation/points', token: lead.token, payload: { spam: -10 } });
   });

@@ -9,7 +9,7 @@ import { iso } from '../../shared/time.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { actorLabel, type Actor } from '../auth/actor.js';
 import { scoreVector } from '../cvss/cvss.js';
-import { cweById } from '../cwe/cwe-catalogue.js';
+import { checkCweId, cweById } from '../cwe/cwe-catalogue.js';
 import { rendered, type Rendered } from '../markdown/render-markdown.js';
 import { findUserById } from '../users/user.repository.js';
 import { userRoles } from '../users/user.js';
@@ -97,8 +97,7 @@ export function checkVulnerability(input: VulnerabilityInput, field: string) {
   if (versions.length > CASE_LIMITS.versions) throw invalid(`${field}/versions`, `at most ${CASE_LIMITS.versions} entries`);
   let cwe: number | null = null;
   if (input.cwe !== undefined && input.cwe !== null) {
-    if (!Number.isInteger(input.cwe) || !cweById(input.cwe)) throw invalid(`${field}/cwe`, `CWE-${String(input.cwe).slice(0, 10)} is not in the CWE list`);
-    cwe = input.cwe;
+    cwe = checkCweId(input.cwe, `${field}/cwe`);
   }
   const vectors = input.cvssVectors ?? [];
   if (vectors.length > CASE_LIMITS.cvssVectors) throw invalid(`${field}/cvssVectors`, `at most ${CASE_LIMITS.cvssVectors} vectors`);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { invalid } from '../../shared/errors.js';
 
 /**
  * The MITRE CWE list of weaknesses, for the weakness picker and for checking a report's CWE.
@@ -118,6 +119,23 @@ export function allCwes(): readonly CweEntry[] {
 export function cweById(id: number | string): CweEntry | undefined {
   const number = typeof id === 'number' ? id : parseId(id);
   return number === undefined ? undefined : catalogue().byId.get(number);
+}
+
+/**
+ * Why `value` is not a CWE id a vulnerability may be filed under, or null when it is one: the one
+ * check of CWE ids given to cvdesk (reports, cases, CVE requests and records). Only weaknesses
+ * count: categories and views (CWE-16, CWE-699, CWE-1000) are not in the catalogue.
+ */
+export function cweIdProblem(value: unknown): string | null {
+  if (typeof value === 'number' && Number.isInteger(value) && cweById(value)) return null;
+  return `CWE-${String(value).slice(0, 10)} is not in the CWE list of weaknesses (categories and views are not weaknesses); find one with GET /api/v1/cwe`;
+}
+
+/** `value` as a CWE id, or a `validation_failed` naming `field` (see `cweIdProblem`). */
+export function checkCweId(value: unknown, field: string): number {
+  const problem = cweIdProblem(value);
+  if (problem !== null) throw invalid(field, problem);
+  return value as number;
 }
 
 function parseId(text: string): number | undefined {

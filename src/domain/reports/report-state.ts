@@ -10,14 +10,17 @@ export const CLOSING_STATES: readonly ReportState[] = ['duplicate', 'informative
 export const OPEN_STATES: readonly ReportState[] = ['new', 'triaged', 'needs_more_info'];
 
 /**
- * The triage workflow. Closed reports reopen to `new` (a duplicate that turns out not to be, a
- * spam verdict reversed); a resolved report reopens to `triaged` when the fix is incomplete.
+ * The triage workflow: the moves `POST /api/v1/reports/:id/transitions` makes. Closed reports
+ * reopen to `new` (a duplicate that turns out not to be, a spam verdict reversed); a resolved
+ * report reopens to `triaged` when the fix is incomplete. `disclosed` is in no list: a resolved
+ * report enters it only through its disclosure (report-disclosure.ts), under the programme's
+ * disclosure policy.
  */
 const TRANSITIONS: Record<ReportState, readonly ReportState[]> = {
   new: ['triaged', 'needs_more_info', 'duplicate', 'informative', 'not_applicable', 'spam'],
   needs_more_info: ['new', 'triaged', 'duplicate', 'informative', 'not_applicable', 'spam'],
   triaged: ['resolved', 'needs_more_info', 'duplicate', 'informative', 'not_applicable'],
-  resolved: ['disclosed', 'triaged'],
+  resolved: ['triaged'],
   duplicate: ['new'],
   informative: ['new'],
   not_applicable: ['new'],
@@ -25,13 +28,14 @@ const TRANSITIONS: Record<ReportState, readonly ReportState[]> = {
   disclosed: [],
 };
 
+/** The states a report in `from` may be moved to by a transition: the report view's list and the 409's. */
 export function allowedTransitions(from: ReportState): readonly ReportState[] {
   return TRANSITIONS[from];
 }
 
 /** Throws `invalid_transition` (409) naming the states that are allowed from `from`. */
 export function assertTransition(from: ReportState, to: ReportState): void {
-  const allowed = TRANSITIONS[from];
+  const allowed = allowedTransitions(from);
   if (allowed.includes(to)) return;
   throw new AppError(
     'invalid_transition',

@@ -11,13 +11,17 @@ import { isStaff } from '../../shared/roles.js';
 import { userRoles } from '../users/user.js';
 import { getVisibleProgram } from '../programs/program.service.js';
 import { findAssets, findExclusions } from '../programs/program.repository.js';
+import type { AssetRow } from '../programs/program.js';
+import { matchScopeAsset } from '../programs/program-scope.js';
+import { checkCweId } from '../cwe/cwe-catalogue.js';
+import { assetScopeNote, withAssetNote } from './report-scope.js';
 import { publishReportEvent } from './report-events.js';
 import { assertCanComment, assertCanReadReport, assertCanSubmit, assertCanTriage, canReadAllReports, canTriage } from './report.policy.js';
 import { MAX_EVENTS_PER_REPORT, countEvents, findAsset, findEvents, findReport, insertEvent } from './report.repository.js';
 import { scoreReportVectors, suggestedPriority } from './report-severity.js';
 import { CLOSING_STATES, assertTransition, type ReportState } from './report-state.js';
 import { bountyAwardedAt, dueTimes, slaClocks } from './report-sla.js';
-import { REPORT_LIMITS, presentEvent, presentReport, type ReportEventRow, type ReportRow, type ReportView } from './report.js';
+import { REPORT_LIMITS, presentEvent, presentReport, type ReportEventRow, type ReportRow, type ReportView, type ScoredVector } from './report.js';
 import { addCollaborators, isReportCollaborator, type CollaboratorInput } from '../rewards/collaborators.js';
 import { applyReportOutcome, assertWithinSubmissionLimit } from '../reputation/reputation.service.js';
 
@@ -74,22 +78,25 @@ export async function submitReport(context: AppContext, trx: Executor, actor: Ac
   const steps = requireText(input.steps ?? '', '/steps', REPORT_LIMITS.text, false);
   const impact = requireText(input.impact ?? '', '/impact', REPORT_LIMITS.impact, false);
   const outOfScope: string[] = [];
-  let assetId: string | null = null;
+  const assets = await findAssets(trx, program.id);
+  let asset: AssetRow | undefined;
   if (input.asset) {
-    const asset = (await findAssets(trx, program.id)).find((a) => a.id === input.asset);
+    asset = assets.find((a) => a.id === input.asset);
     if (!asset) throw invalid('/asset', "is not one of this programme's assets; use assetOther for anything else");
-    assetId = asset.id;
-    if (asset.in_scope === 0) outOfScope.push(`The asset ${asset.identifier} is out of scope.`);
   }
   const assetOther = input.assetOther === undefined ? null : requireText(input.assetOther, '/assetOther', REPORT_LIMITS.assetOther).trim();
-  if (assetId && assetOther) throw invalid('/assetOther', 'give either asset or assetOther, not both');
-  if (assetOther) outOfScope.push(`The asset "${assetOther}" is not listed in scope.`);
+  if (asset && assetOther) throw invalid('/assetOther', 'give either asset or assetOther, not both');
+  // An "other" the scope covers (listed, on a listed host, under a wildcard) is filed against that
+  // asset; the reporter's words are kept beside it.
+  if (assetOther) asset = matchScopeAsset(assets, assetOther);
+  const assetNote = assetScopeNote(asset, assetOther);
+  if (assetNote) outOfScope.push(assetNote);
   if (input.category) {
     const exclusion = (await findExclusions(trx, program.id)).find((e) => e.id === input.category);
     if (!exclusion) throw invalid('/category', "is not one of this programme's out-of-scope categories");
     outOfScope.push(`Out of scope: ${exclusion.name}.${exclusion.redirect_url ? ` Use ${exclusion.redirect_url} instead.` : ''}`);
   }
-  if (input.cwe !== undefined && (!Number.isInteger(input.cwe) || input.cwe < 1 || input.cwe > 99_999)) throw invalid('/cwe', 'must be a CWE number');
+  const cwe = input.cwe === undefined ? null : checkCweId(input.cwe, '/cwe');
   const { scored, severity, score } = scoreReportVectors(input.cvss ?? []);
   const now = iso(context.clock.now());
   const row: ReportRow = {
@@ -100,9 +107,9 @@ export async function submitReport(context: AppContext, trx: Executor, actor: Ac
     description,
     steps,
     impact,
-    asset_id: assetId,
+    asset_id: asset?.id ?? null,
     asset_other: assetOther,
-    cwe: input.cwe ?? null,
+    cwe,
     cvss_vectors: JSON.stringify(scored),
     severity,
     score,
@@ -326,6 +333,14 @@ export interface TriageChanges {
   labels?: string[] | undefined;
   cvss?: string[] | undefined;
   cwe?: number | null | undefined;
+  /** The scope asset the report is filed against (one of its programme's). */
+  assetId?: string | undefined;
+}
+
+/** Whether scored vectors are the ones the report holds, in any order (both normalised by scoring). */
+function sameVectors(scored: readonly ScoredVector[], stored: ReportRow['cvss_vectors']): boolean {
+  const key = (vectors: readonly { vector: string }[]) => JSON.stringify(vectors.map((v) => v.vector).sort());
+  return key(scored) === key(JSON.parse(stored) as ScoredVector[]);
 }
 
 /** Whether staff ever set the report's priority themselves (the timeline's priority events not marked suggested). */
@@ -334,7 +349,7 @@ async function priorityChosenByHand(db: Executor, reportId: string): Promise<boo
   return events.some((event) => (JSON.parse(event.data ?? '{}') as { suggested?: boolean }).suggested !== true);
 }
 
-/** Assignment, priority, labels, severity and weakness: staff-side changes, each on the timeline. */
+/** Assignment, priority, labels, severity, weakness and asset: staff-side changes, each on the timeline. */
 export async function updateTriage(context: AppContext, trx: Executor, actor: Actor, id: string, changes: TriageChanges): Promise<ReportRow> {
   const report = await getReportRow(trx, actor, id, context.engine);
   assertCanTriage(actor, report);
@@ -349,8 +364,10 @@ export async function updateTriage(context: AppContext, trx: Executor, actor: Ac
         throw invalid('/assigneeId', 'must be an active triager or lead');
       }
     }
-    set.assignee_id = changes.assigneeId;
-    await event('assignment', true, { from: report.assignee_id, to: changes.assigneeId });
+    if (changes.assigneeId !== report.assignee_id) {
+      set.assignee_id = changes.assigneeId;
+      await event('assignment', true, { from: report.assignee_id, to: changes.assigneeId });
+    }
   }
   if (changes.priority !== undefined) {
     set.priority = changes.priority;
@@ -360,31 +377,65 @@ export async function updateTriage(context: AppContext, trx: Executor, actor: Ac
     const labels = [...new Set(changes.labels.map((l) => l.trim()).filter(Boolean))];
     if (labels.length > REPORT_LIMITS.labels) throw invalid('/labels', `at most ${REPORT_LIMITS.labels} labels`);
     if (labels.some((l) => l.length > REPORT_LIMITS.label)) throw invalid('/labels', `each label at most ${REPORT_LIMITS.label} characters`);
-    set.labels = JSON.stringify(labels);
-    await event('labels', true, { labels });
+    if (JSON.stringify(labels) !== report.labels) {
+      set.labels = JSON.stringify(labels);
+      await event('labels', true, { labels });
+    }
   }
-  let severityChanged = false;
-  if (changes.cvss !== undefined || changes.cwe !== undefined) {
-    if (changes.cwe !== undefined && changes.cwe !== null && (!Number.isInteger(changes.cwe) || changes.cwe < 1)) throw invalid('/cwe', 'must be a CWE number');
-    const scoring = changes.cvss !== undefined ? scoreReportVectors(changes.cvss) : undefined;
-    if (scoring) Object.assign(set, { cvss_vectors: JSON.stringify(scoring.scored), severity: scoring.severity, score: scoring.score });
+  // Only a real change of the vectors is a severity change (the form sends both fields on every
+  // save): it alone is announced, and counts as a first response.
+  const scoring = changes.cvss !== undefined ? scoreReportVectors(changes.cvss) : undefined;
+  const severityChanged = scoring !== undefined && !sameVectors(scoring.scored, report.cvss_vectors);
+  if (scoring && severityChanged) {
+    Object.assign(set, { cvss_vectors: JSON.stringify(scoring.scored), severity: scoring.severity, score: scoring.score });
     // A priority nobody chose (never set by hand: no priority event but the suggested ones) follows
     // the new score; one that staff set — even to the value suggested — is theirs to change.
-    if (scoring && changes.priority === undefined && !(await priorityChosenByHand(trx, id))) {
+    if (changes.priority === undefined && !(await priorityChosenByHand(trx, id))) {
       const next = suggestedPriority(scoring.score);
       if (next !== report.priority) {
         set.priority = next;
         await event('priority', true, { from: report.priority, to: next, suggested: true });
       }
     }
-    if (changes.cwe !== undefined) set.cwe = changes.cwe;
-    severityChanged = true;
-    await event('severity_change', false, { from: { severity: report.severity, score: report.score, cwe: report.cwe }, to: { severity: set.severity ?? report.severity, score: set.score ?? report.score, cwe: set.cwe ?? report.cwe } });
+    await event('severity_change', false, { from: { severity: report.severity, score: report.score }, to: { severity: scoring.severity, score: scoring.score } });
   }
-  if (Object.keys(set).length === 0) throw invalid('/', 'nothing to change');
+  const cwe = changes.cwe === undefined || changes.cwe === null ? changes.cwe : checkCweId(changes.cwe, '/cwe');
+  if (cwe !== undefined && cwe !== report.cwe) {
+    set.cwe = cwe;
+    await event('weakness_change', false, { from: report.cwe, to: cwe });
+  }
+  let assetChange: { from: string | null; to: string } | undefined;
+  if (changes.assetId !== undefined) {
+    const assets = await findAssets(trx, report.program_id);
+    const asset = assets.find((a) => a.id === changes.assetId);
+    if (!asset) throw invalid('/assetId', "is not one of the assets of this report's programme");
+    if (asset.id !== report.asset_id) {
+      const previous = assets.find((a) => a.id === report.asset_id);
+      set.asset_id = asset.id;
+      // The flag's note on the old asset (or on an unlisted "other") gives way to the new asset's.
+      set.out_of_scope = withAssetNote(report.out_of_scope, assetScopeNote(previous, report.asset_other), assetScopeNote(asset, null));
+      const named = (a: AssetRow | undefined) => (a ? { id: a.id, identifier: a.identifier, inScope: a.in_scope === 1 } : report.asset_other ? { id: null, identifier: report.asset_other, inScope: false } : null);
+      await event('asset_change', false, { from: named(previous), to: named(asset) });
+      assetChange = { from: report.asset_id, to: asset.id };
+    }
+  }
+  // Fields sent with the values the report has already (an unchanged severity form) change nothing.
+  if (Object.keys(set).length === 0) return report;
   const updated = await touch(context, trx, actor, report, set, severityChanged);
-  await recordAudit(context, trx, actor, { action: 'report.triage_changed', objectType: 'report', objectId: id, data: { fields: Object.keys(changes) } });
+  const unchanged = new Set([
+    ...(set.assignee_id === undefined ? ['assigneeId'] : []),
+    ...(set.labels === undefined ? ['labels'] : []),
+    ...(severityChanged ? [] : ['cvss']),
+    ...(set.cwe === undefined ? ['cwe'] : []),
+    ...(assetChange ? [] : ['assetId']),
+  ]);
+  await recordAudit(context, trx, actor, {
+    action: 'report.triage_changed',
+    objectType: 'report',
+    objectId: id,
+    data: { fields: Object.keys(changes).filter((field) => !unchanged.has(field)), ...(assetChange ? { asset: assetChange } : {}) },
+  });
   if (severityChanged) await publishReportEvent(context, trx, actor, { type: 'report.severity_changed', report: updated });
-  if (changes.assigneeId !== undefined) await publishReportEvent(context, trx, actor, { type: 'report.assigned', report: updated, assigneeId: changes.assigneeId });
+  if (set.assignee_id !== undefined) await publishReportEvent(context, trx, actor, { type: 'report.assigned', report: updated, assigneeId: set.assignee_id });
   return updated;
 }

@@ -78,7 +78,7 @@ export interface ReportEventTable {
   report_id: string;
   /** 1, 2, 3… within the report: the timeline's order. */
   seq: number | null;
-  kind: 'submitted' | 'comment' | 'internal_note' | 'state_change' | 'severity_change' | 'assignment' | 'labels' | 'priority' | 'retest' | 'disclosure' | 'reward';
+  kind: 'submitted' | 'comment' | 'internal_note' | 'state_change' | 'severity_change' | 'weakness_change' | 'asset_change' | 'assignment' | 'labels' | 'priority' | 'retest' | 'disclosure' | 'reward';
   internal: number;
   author_id: string | null;
   author_label: string;

@@ -34,7 +34,8 @@ export interface ReportView {
   description: Rendered;
   steps: Rendered;
   impact: Rendered;
-  asset: { id: string | null; identifier: string; kind: string; tier: number | null; inScope: boolean } | null;
+  /** `reportedAs`: what the reporter named as "other" (kept beside the scope asset it was filed against). */
+  asset: { id: string | null; identifier: string; kind: string; tier: number | null; inScope: boolean; reportedAs: string | null } | null;
   cwe: number | null;
   cvss: ScoredVector[];
   severity: ReportRow['severity'];
@@ -78,9 +79,9 @@ export function presentReport(row: ReportRow, asset: AssetSummary | undefined, s
     steps: rendered(row.steps),
     impact: rendered(row.impact),
     asset: asset
-      ? { id: asset.id, identifier: asset.identifier, kind: asset.kind, tier: asset.tier, inScope: asset.in_scope === 1 }
+      ? { id: asset.id, identifier: asset.identifier, kind: asset.kind, tier: asset.tier, inScope: asset.in_scope === 1, reportedAs: row.asset_other }
       : row.asset_other
-        ? { id: null, identifier: row.asset_other, kind: 'other', tier: null, inScope: false }
+        ? { id: null, identifier: row.asset_other, kind: 'other', tier: null, inScope: false, reportedAs: row.asset_other }
         : null,
     cwe: row.cwe,
     cvss: JSON.parse(row.cvss_vectors) as ScoredVector[],
@@ -98,7 +99,7 @@ export function presentReport(row: ReportRow, asset: AssetSummary | undefined, s
     resolvedAt: row.resolved_at,
   };
   if (!staff) return view;
-  return { ...view, priority: row.priority, assigneeId: row.assignee_id, labels: JSON.parse(row.labels) as string[], allowedTransitions: allowedTransitions(row.state).filter((state) => state !== 'disclosed') };
+  return { ...view, priority: row.priority, assigneeId: row.assignee_id, labels: JSON.parse(row.labels) as string[], allowedTransitions: [...allowedTransitions(row.state)] };
 }
 
 export interface ReportEventView {

@@ -9,7 +9,7 @@ import type { ProgramRow } from '../programs/program.js';
 import { listVisiblePrograms } from '../programs/program.service.js';
 import type { ReportRow } from '../reports/report.js';
 import { reportParticipants } from '../rewards/collaborators.js';
-import { splitAmount } from '../rewards/reward.js';
+import { splitAmount, type Participant } from '../rewards/reward.js';
 import { assertCanConfigureReputation } from './reputation.policy.js';
 import {
   DEFAULT_POINTS,
@@ -19,6 +19,7 @@ import {
   outcomeOfState,
   outcomeReason,
   presentEntry,
+  type EntryOutcome,
   type Outcome,
   type PointsTable,
   type ReputationEntryRow,
@@ -80,6 +81,15 @@ async function disclosedAt(db: Executor, reportId: string | null): Promise<strin
   return null;
 }
 
+/** Whether any of a duplicate's people (submitter, collaborators) is one of the original's. */
+async function sharesPeopleWithOriginal(db: Executor, participants: readonly Participant[], originalId: string | null): Promise<boolean> {
+  if (!originalId) return false;
+  const original = await db.selectFrom('reports').select(['id', 'reporter_id']).where('id', '=', originalId).executeTakeFirst();
+  if (!original) return false;
+  const originalPeople = new Set((await reportParticipants(db, original)).map((p) => p.userId));
+  return participants.some((p) => originalPeople.has(p.userId));
+}
+
 /**
  * Brings a report's reputation entries in line with its state, after a state change in the same
  * transaction. A closed report has one live entry per person (the submitter and each collaborator,
@@ -101,13 +111,16 @@ export async function applyReportOutcome(context: AppContext, trx: Executor, act
     await recordAudit(context, trx, actor, { action: 'reputation.withdrawn', objectType: 'report', objectId: report.id, data: { entries: live.map((e) => ({ id: e.id, userId: e.user_id, points: e.points })) } });
     return;
   }
-  let outcome: Outcome = stateOutcome;
-  if (stateOutcome === 'duplicate') {
-    const originalPublicAt = await disclosedAt(trx, report.duplicate_of);
-    if (originalPublicAt !== null && originalPublicAt <= report.created_at) outcome = 'duplicate_after_disclosure';
-  }
-  const points = (await readPoints(trx))[outcome];
   const participants = await reportParticipants(trx, report);
+  let outcome: EntryOutcome = stateOutcome;
+  if (stateOutcome === 'duplicate') {
+    if (await sharesPeopleWithOriginal(trx, participants, report.duplicate_of)) outcome = 'duplicate_of_own';
+    else {
+      const originalPublicAt = await disclosedAt(trx, report.duplicate_of);
+      if (originalPublicAt !== null && originalPublicAt <= report.created_at) outcome = 'duplicate_after_disclosure';
+    }
+  }
+  const points = outcome === 'duplicate_of_own' ? 0 : (await readPoints(trx))[outcome];
   // Penalties fall on the submitter alone: collaborators are named without their consent, so
   // naming someone must never be a way to cost them reputation.
   const parts = points < 0 ? [{ userId: report.reporter_id, amount: points, share: 100 }] : splitAmount(points, participants);

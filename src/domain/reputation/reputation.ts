@@ -12,6 +12,14 @@ export const OUTCOMES = ['resolved', 'informative', 'not_applicable', 'spam', 'd
 export type Outcome = (typeof OUTCOMES)[number];
 export type PointsTable = Record<Outcome, number>;
 
+/**
+ * What an entry records: a configurable outcome, or `duplicate_of_own` — a duplicate whose
+ * submitter or a collaborator was already the original's submitter or a collaborator. That is no
+ * independent find, so it earns nothing (0, not configurable): otherwise filing a copy of one's
+ * own report would pay.
+ */
+export type EntryOutcome = Outcome | 'duplicate_of_own';
+
 export const DEFAULT_POINTS: Readonly<PointsTable> = Object.freeze({
   resolved: 7,
   informative: 0,
@@ -26,16 +34,17 @@ export const POINTS_RANGE = { min: -1000, max: 1000 } as const;
 /** Low-signal limits count reports over this many days. */
 export const LIMIT_WINDOW_DAYS = 30;
 
-const REASONS: Record<Outcome, string> = {
+const REASONS: Record<EntryOutcome, string> = {
   resolved: 'resolved',
   informative: 'closed as informative',
   not_applicable: 'closed as not applicable',
   spam: 'closed as spam',
   duplicate: 'duplicate filed before the original was disclosed',
   duplicate_after_disclosure: 'duplicate of a report that was already disclosed',
+  duplicate_of_own: 'duplicate of a report by the same people, not an independent find',
 };
 
-export function outcomeReason(outcome: Outcome, share: number): string {
+export function outcomeReason(outcome: EntryOutcome, share: number): string {
   return share === 100 ? REASONS[outcome] : `${REASONS[outcome]} (${share}% share)`;
 }
 

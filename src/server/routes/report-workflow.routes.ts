@@ -155,28 +155,34 @@ export async function reportWorkflowRoutes(fastify: FastifyInstance, context: Ap
     {
       schema: {
         tags: ['reports'],
-        summary: 'Assign, label or close as spam many reports at once (all or nothing)',
+        summary: 'Assign, add or remove labels on, or close as spam many reports at once (all or nothing)',
         body: Type.Object(
           {
             ids: Type.Array(Id, { minItems: 1, maxItems: BULK_MAX }),
             action: Type.Enum(['assign', 'label', 'spam']),
             assigneeId: Type.Optional(Nullable(Id)),
-            labels: Type.Optional(Type.Array(Type.String({ maxLength: REPORT_LIMITS.label }), { maxItems: REPORT_LIMITS.labels })),
-            reason: Type.Optional(Type.String({ minLength: 1, maxLength: REPORT_LIMITS.reason })),
+            add: Type.Optional(
+              Type.Array(Type.String({ maxLength: REPORT_LIMITS.label }), {
+                maxItems: REPORT_LIMITS.labels,
+                description: `For label: labels each report gets (its others are kept; at most ${REPORT_LIMITS.labels} on a report)`,
+              }),
+            ),
+            remove: Type.Optional(Type.Array(Type.String({ maxLength: REPORT_LIMITS.label }), { maxItems: REPORT_LIMITS.labels, description: 'For label: labels taken off each report that has them' })),
+            reason: Type.Optional(Type.String({ minLength: 1, maxLength: REPORT_LIMITS.reason, description: 'For spam: the close reason the reporters read' })),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ updated: Type.Integer() }), ...errors(400, 401, 403, 404, 409) },
+        response: { 200: Type.Object({ updated: Type.Integer({ description: 'Reports changed (for label, those whose labels changed)' }) }), ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (request) => {
       const actor = requireUser(request);
-      const { ids, action, assigneeId, labels, reason } = request.body;
+      const { ids, action, assigneeId, add, remove, reason } = request.body;
       const bulk =
         action === 'assign'
           ? { action, assigneeId: assigneeId ?? null }
           : action === 'label'
-            ? { action, labels: labels ?? [] }
+            ? { action, add: add ?? [], remove: remove ?? [] }
             : { action, reason: reason ?? 'Spam' };
       return { updated: await inTransaction(context, (trx) => bulkUpdate(context, trx, actor, ids, bulk)) };
     },

@@ -31,7 +31,16 @@ const Report = Type.Object({
   description: Rendered,
   steps: Rendered,
   impact: Rendered,
-  asset: Nullable(Type.Object({ id: Nullable(Type.String()), identifier: Type.String(), kind: Type.String(), tier: Nullable(Type.Integer()), inScope: Type.Boolean() })),
+  asset: Nullable(
+    Type.Object({
+      id: Nullable(Type.String()),
+      identifier: Type.String(),
+      kind: Type.String(),
+      tier: Nullable(Type.Integer()),
+      inScope: Type.Boolean(),
+      reportedAs: Nullable(Type.String({ description: 'What the reporter named as "other", kept when the report is filed against a scope asset' })),
+    }),
+  ),
   cwe: Nullable(Type.Integer()),
   cvss: Type.Array(Type.Object({ vector: Type.String(), version: Type.Enum(['3.0', '3.1', '4.0']), score: Type.Number(), severity: Type.String() })),
   severity: SEVERITY,
@@ -109,10 +118,21 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
             impact: Type.Optional(Type.String({ maxLength: REPORT_LIMITS.impact })),
             asset: Type.Optional(Id),
             assetOther: Type.Optional(Type.String({ minLength: 1, maxLength: REPORT_LIMITS.assetOther })),
-            category: Type.Optional(Id),
-            cwe: Type.Optional(Type.Integer({ minimum: 1, maximum: 99_999 })),
+            category: Type.Optional(
+              Type.String({
+                format: 'uuid',
+                description:
+                  "An out-of-scope category: the id of one of the programme's exclusions (GET /api/v1/programs/:slug → exclusions[].id). The report is accepted but flagged out of scope, with the category's redirect",
+              }),
+            ),
+            cwe: Type.Optional(Type.Integer({ minimum: 1, maximum: 99_999, description: 'The weakness as a CWE number, an integer: 79, not "CWE-79" (the list: GET /api/v1/cwe)' })),
             cvss: Type.Optional(Type.Array(CvssVector, { maxItems: 2 })),
-            policyVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+            policyVersion: Type.Optional(
+              Type.Integer({
+                minimum: 1,
+                description: "The policy version the reporter read (GET /api/v1/programs/:slug → policy.version); 409 conflict if the programme's policy has changed since. Without it, the current version is recorded",
+              }),
+            ),
             attachments: Type.Optional(Type.Array(Id, { maxItems: 100, description: 'Ids from POST /api/v1/attachments' })),
             collaborators: Type.Optional(
               Type.Array(
@@ -257,7 +277,7 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
     {
       schema: {
         tags: ['reports'],
-        summary: 'Triage fields: assignee, priority, labels, CVSS vectors, CWE',
+        summary: 'Triage fields: assignee, priority, labels, CVSS vectors, CWE, asset',
         params: IdParams,
         body: Type.Object(
           {
@@ -265,7 +285,8 @@ export async function reportsRoutes(fastify: FastifyInstance, context: AppContex
             priority: Type.Optional(PRIORITY),
             labels: Type.Optional(Type.Array(Type.String({ maxLength: REPORT_LIMITS.label }), { maxItems: REPORT_LIMITS.labels })),
             cvss: Type.Optional(Type.Array(CvssVector, { maxItems: 2 })),
-            cwe: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 99_999 }))),
+            cwe: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 99_999, description: 'A weakness in the CWE list (GET /api/v1/cwe)' }))),
+            assetId: Type.Optional(Id),
           },
           { additionalProperties: false, minProperties: 1 },
         ),

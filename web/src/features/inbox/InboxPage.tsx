@@ -115,7 +115,7 @@ function isTyping(target: EventTarget | null): boolean {
 /**
  * The staff inbox: dense like a mail client. Filters live in the URL; pages load by keyset
  * ("Load more"); j/k/o/x/e work from the keyboard (? lists them); selected rows take bulk
- * actions (assign, label, close as spam).
+ * actions (assign, add or remove labels, close as spam).
  */
 export function InboxPage() {
   useTitle('Inbox');
@@ -371,7 +371,11 @@ export function InboxPage() {
           members={directory.members}
           meId={user.id}
           onAssign={(assigneeId, who) => bulk({ action: 'assign', assigneeId }, (n) => `${n} report${n === 1 ? '' : 's'} assigned to ${who}.`)}
-          onLabel={(labels) => bulk({ action: 'label', labels }, (n) => `Labels set on ${n} report${n === 1 ? '' : 's'}.`)}
+          onLabel={(change, labels) =>
+            bulk({ action: 'label', add: change === 'add' ? labels : [], remove: change === 'remove' ? labels : [] }, (n) =>
+              n === 0 ? 'No report changed: the labels were already as asked.' : `Labels ${change === 'add' ? 'added to' : 'removed from'} ${n} report${n === 1 ? '' : 's'}.`,
+            )
+          }
           onSpam={() => setSpamming(true)}
           onClear={() => setSelected(new Set())}
         />
@@ -550,7 +554,7 @@ function BulkBar({
   members: { id: string; name: string }[];
   meId: string;
   onAssign: (assigneeId: string | null, who: string) => Promise<void>;
-  onLabel: (labels: string[]) => Promise<void>;
+  onLabel: (change: 'add' | 'remove', labels: string[]) => Promise<void>;
   onSpam: () => void;
   onClear: () => void;
 }) {
@@ -558,15 +562,25 @@ function BulkBar({
   const [labels, setLabels] = useState('');
   const [busy, setBusy] = useState(false);
 
-  async function run(action: () => Promise<void>) {
+  /** Whether the action succeeded (its error is shown by the page's alert). */
+  async function run(action: () => Promise<void>): Promise<boolean> {
     setBusy(true);
     try {
       await action();
+      return true;
     } catch {
-      // shown by the page's alert
+      return false;
     } finally {
       setBusy(false);
     }
+  }
+
+  const labelList = labels
+    .split(',')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  async function changeLabels(change: 'add' | 'remove') {
+    if (labelList.length && (await run(() => onLabel(change, labelList)))) setLabels('');
   }
 
   return (
@@ -597,21 +611,21 @@ function BulkBar({
           Assign
         </button>
       </form>
+      {/* Labels are added to or removed from each report; its other labels stay. */}
       <form
         className="bulk-action"
         onSubmit={(e) => {
           e.preventDefault();
-          const list = labels
-            .split(',')
-            .map((l) => l.trim())
-            .filter(Boolean);
-          void run(() => onLabel(list)).then(() => setLabels(''));
+          void changeLabels('add');
         }}
       >
         <label htmlFor="bulk-labels">Labels</label>
-        <input id="bulk-labels" type="text" value={labels} placeholder="comma-separated; replaces" onChange={(e) => setLabels(e.target.value)} />
-        <button type="submit" className="button small" disabled={busy}>
-          Set labels
+        <input id="bulk-labels" type="text" value={labels} placeholder="comma-separated" onChange={(e) => setLabels(e.target.value)} />
+        <button type="submit" className="button small" disabled={busy || !labelList.length}>
+          Add labels
+        </button>
+        <button type="button" className="button small" disabled={busy || !labelList.length} onClick={() => void changeLabels('remove')}>
+          Remove labels
         </button>
       </form>
       <button type="button" className="button small danger-outline" onClick={onSpam} disabled={busy}>

@@ -56,7 +56,7 @@ export function ReportPage() {
   const rewards = useResource((signal) => rewardsApi.forReport(id, signal), [id]);
   const suggestion = useResource(
     (signal) => (triager && program.data?.kind === 'bounty' ? rewardsApi.suggestion(id, signal) : Promise.resolve(null)),
-    [id, triager, program.data?.kind, report.data?.severity],
+    [id, triager, program.data?.kind, report.data?.severity, report.data?.asset?.id],
   );
   const disclosure = useResource((signal) => reportsApi.disclosure(id, signal), [id]);
   const [notice, setNotice] = useState<string | null>((location.state as { submitted?: boolean } | null)?.submitted ? SUBMITTED : null);
@@ -166,6 +166,7 @@ export function ReportPage() {
                       <code>{r.asset.identifier}</code> <span className="muted">{assetKindLabel(r.asset.kind)}</span>
                       {r.asset.tier ? <span className="muted">, tier {r.asset.tier}</span> : null}{' '}
                       {!r.asset.inScope && <Chip tone="warning">{r.asset.id ? 'out of scope' : 'not listed'}</Chip>}
+                      {r.asset.id && r.asset.reportedAs ? <span className="muted"> (reported as <code>{r.asset.reportedAs}</code>)</span> : null}
                     </>
                   ) : (
                     <span className="muted">not given</span>
@@ -262,6 +263,7 @@ export function ReportPage() {
             <TriagePanel
               report={r}
               members={directory.members}
+              scope={p?.scope ?? []}
               duplicates={duplicates.data ?? []}
               transitionTo={transitionTo}
               setTransitionTo={setTransitionTo}

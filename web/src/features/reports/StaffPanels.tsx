@@ -13,7 +13,7 @@ import { Empty, LoadError, Loading, Time } from '../../components/ui';
 import type { Resource } from '../../lib/useResource';
 import { referenceApi, reportsApi } from './api';
 import { STATE_HINTS, stateLabel } from './labels';
-import { CLOSING_STATES, PRIORITIES, type DuplicateSuggestion, type Priority, type Report, type ReportState } from './types';
+import { CLOSING_STATES, PRIORITIES, type DuplicateSuggestion, type Priority, type Report, type ReportState, type ScopeAsset } from './types';
 import type { StaffMember } from './useStaffDirectory';
 import { DraftCveRecordButton } from '../cve-records/DraftFromReport';
 import { shortRef } from '../../shared/server';
@@ -36,10 +36,11 @@ export function moveLabel(report: Report, to: ReportState): string {
   return MOVE_LABELS[to] ?? stateLabel(to);
 }
 
-/** State buttons, assignee, priority, labels and the severity editor: what a triager changes. */
+/** State buttons, assignee, priority, labels, asset and the severity editor: what a triager changes. */
 export function TriagePanel({
   report,
   members,
+  scope,
   duplicates,
   onChanged,
   transitionTo,
@@ -47,6 +48,8 @@ export function TriagePanel({
 }: {
   report: Report;
   members: StaffMember[];
+  /** The programme's scope assets, once loaded. */
+  scope: ScopeAsset[];
   duplicates: DuplicateSuggestion[];
   onChanged: (report: Report | null, notice: string) => void;
   transitionTo: ReportState | null;
@@ -139,6 +142,27 @@ export function TriagePanel({
       </SelectField>
 
       <LabelEditor labels={report.labels ?? []} busy={busy === 'labels'} onSave={(labels, notice) => void patch('labels', { labels }, notice)} />
+
+      {scope.length > 0 && (
+        <SelectField
+          label="Asset"
+          name="assetId"
+          value={report.asset?.id ?? ''}
+          disabled={busy === 'asset'}
+          hint={report.asset?.reportedAs ? `The reporter named “${report.asset.reportedAs}”. The asset's tier sets the reward range.` : "The asset's tier sets the reward range."}
+          onChange={(event) => {
+            const asset = scope.find((a) => a.id === event.target.value);
+            if (asset) void patch('asset', { assetId: asset.id }, `Filed against ${asset.identifier}.`);
+          }}
+        >
+          {!report.asset?.id && <option value="">{report.asset ? `Not listed: ${report.asset.identifier}` : 'Not given'}</option>}
+          {scope.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.identifier} ({a.inScope ? `tier ${a.tier}` : 'out of scope'})
+            </option>
+          ))}
+        </SelectField>
+      )}
 
       <div className="triage-block">
         <h3 className="mini-heading">Severity and weakness</h3>

@@ -91,6 +91,7 @@ function SubmitForm({ program, onPolicyChanged }: { program: Program; onPolicyCh
   const chosenCategory = program.exclusions.find((e) => e.id === category);
   const bounty = program.kind === 'bounty';
   const collaboratorShare = collaborators.reduce((sum, c) => sum + (Number.parseInt(c.share, 10) || 0), 0);
+  const collaboratorsError = form.error?.details.find((d) => d.field === '/collaborators')?.message;
   const uploading = uploads.some((u) => u.status === 'uploading');
 
   const set = (field: keyof Draft) => (event: { target: { value: string } }) => setDraft((d) => ({ ...d, [field]: event.target.value }));
@@ -413,7 +414,8 @@ function SubmitForm({ program, onPolicyChanged }: { program: Program; onPolicyCh
                 </button>
               </div>
             ))}
-            {form.fieldError('collaborators') && <p className="field-error">{form.fieldError('collaborators')}</p>}
+            {/* Only what concerns them together (their shares' sum): a row's own error is shown beside that row. */}
+            {collaboratorsError && <p className="field-error">{collaboratorsError}</p>}
             {collaborators.length < MAX_COLLABORATORS && (
               <p>
                 <button

@@ -43,7 +43,26 @@ function describe(entry: TimelineEntry, who: (id: string | null) => string): Rea
         <>
           changed the severity from <SeverityChip severity={str(from.severity) || 'unknown'} score={score(from.score)} /> to{' '}
           <SeverityChip severity={str(to.severity) || 'unknown'} score={score(to.score)} />
+          {/* Events from before weakness changes had their own entry carried the CWE here. */}
           {to.cwe !== from.cwe ? <>{to.cwe ? `, weakness CWE-${str(to.cwe)}` : ', weakness removed'}</> : null}
+        </>
+      );
+    }
+    case 'weakness_change':
+      return data.to ? (
+        <>
+          set the weakness to <strong>CWE-{str(data.to)}</strong>
+          {data.from ? ` (was CWE-${str(data.from)})` : ''}
+        </>
+      ) : (
+        <>removed the weakness{data.from ? ` CWE-${str(data.from)}` : ''}</>
+      );
+    case 'asset_change': {
+      const named = (v: unknown) => str(v && typeof v === 'object' ? (v as Data).identifier : '');
+      return (
+        <>
+          filed it against the asset <code>{named(data.to)}</code>
+          {named(data.from) ? <> (was <code>{named(data.from)}</code>)</> : null}
         </>
       );
     }

@@ -72,7 +72,8 @@ export const reportsApi = {
     api.post<Report>(`/reports/${id(reportId)}/transitions`, { to, ...(reason ? { reason } : {}), ...(duplicateOf ? { duplicateOf } : {}) }),
   triage: (reportId: string, changes: TriageChanges) => api.patch<Report>(`/reports/${id(reportId)}`, changes),
   duplicates: (reportId: string, signal?: Signal) => api.get<DuplicateSuggestion[]>(`/reports/${id(reportId)}/duplicates`, undefined, { signal }),
-  bulk: (body: { ids: string[]; action: 'assign' | 'label' | 'spam'; assigneeId?: string | null; labels?: string[]; reason?: string }) =>
+  /** `label` adds and removes labels on each report, keeping its others. */
+  bulk: (body: { ids: string[]; action: 'assign' | 'label' | 'spam'; assigneeId?: string | null; add?: string[]; remove?: string[]; reason?: string }) =>
     api.post<{ updated: number }>('/reports/bulk', body),
   requestRetest: (reportId: string, note?: string) => api.post<{ id: string; state: string }>(`/reports/${id(reportId)}/retest`, note ? { note } : {}),
   answerRetest: (reportId: string, outcome: 'fixed' | 'incomplete', note?: string) =>

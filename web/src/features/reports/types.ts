@@ -197,7 +197,8 @@ export interface Report {
   description: Rendered;
   steps: Rendered;
   impact: Rendered;
-  asset: { id: string | null; identifier: string; kind: string; tier: number | null; inScope: boolean } | null;
+  /** `reportedAs`: what the reporter named as "other", kept when the report is filed against a scope asset. */
+  asset: { id: string | null; identifier: string; kind: string; tier: number | null; inScope: boolean; reportedAs: string | null } | null;
   cwe: number | null;
   cvss: ScoredVector[];
   severity: Severity;
@@ -228,6 +229,8 @@ export type EventKind =
   | 'internal_note'
   | 'state_change'
   | 'severity_change'
+  | 'weakness_change'
+  | 'asset_change'
   | 'assignment'
   | 'labels'
   | 'priority'
@@ -310,6 +313,7 @@ export interface TriageChanges {
   labels?: string[];
   cvss?: string[];
   cwe?: number | null;
+  assetId?: string;
 }
 
 export interface DuplicateSuggestion {
