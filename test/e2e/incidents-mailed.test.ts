@@ -4,6 +4,10 @@ import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { receiveMail } from '../../src/mail-intake/intake.js';
+import { systemActor } from '../../src/domain/auth/actor.js';
+import { changeIncidentSettings } from '../../src/domain/incidents/incident-settings.js';
+import { inTransaction } from '../../src/server/transaction.js';
+import { buildProgram } from '../helpers/programs.js';
 import { GpgHome } from '../helpers/gpg.js';
 import { addOrganisationKey, currentPublicKey, ORG_PASSPHRASE } from '../server/incidents.support.js';
 import { ARTIFACTS, pwExpect, setupE2E, signIn } from './helpers.js';
@@ -16,7 +20,9 @@ import { pgpMimeMail } from '../helpers/pgp-mime.js';
  * triager unlocks the key in the incident page and sees the text part as text (the markup inert),
  * the attachments as downloads (the binary one byte for byte, the HTML one as a file, never
  * rendered), and the unseal form filled from the mail. A mailed message that decompresses beyond
- * the page's 64 MB bound is not opened: the page says so.
+ * the page's 64 MB bound is not opened: the page says so. Plain mail is filed as an open report
+ * and listed as an incident for its alarm: its page has nothing sealed, links the report and
+ * is acknowledged there.
  */
 const e2e = setupE2E();
 
@@ -131,6 +137,48 @@ describe('mailed-in PGP/MIME incidents on the incident page', () => {
     await reply.getByRole('button', { name: 'Use this key' }).click();
     await pwExpect(reply.getByText('The reporter gave no key')).toHaveCount(0);
     await pwExpect(reply.getByText('Encrypted here to the reporter’s key and the organisation key.')).toBeVisible();
+  });
+
+  test('plain mail: listed as an open report, its page links the report and acknowledges, with nothing sealed to unlock', async () => {
+    const program = await buildProgram(e2e.context);
+    await inTransaction(e2e.context, (trx) => changeIncidentSettings(e2e.context, trx, systemActor('test'), { mailIntakeProgram: program.slug }));
+    const plainSubject = `Open redirect on the login page ${process.pid}`;
+    const raw = Buffer.from(
+      [
+        'From: Plain Reporter <plain@example.net>',
+        'To: security@example.org',
+        `Subject: ${plainSubject}`,
+        `Message-ID: <plain-${Date.now()}@example.net>`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        `The next parameter is not checked: ${canary}`,
+        '',
+      ].join('\r\n'),
+    );
+    const outcome = await receiveMail(e2e.context, { raw, envelopeFrom: 'plain@example.net', recipients: ['security@example.org'] });
+    expect(outcome).toMatchObject({ kind: 'report', duplicate: false });
+    const incident = await e2e.context.db.selectFrom('incidents').select('id').where('report_id', '=', outcome.id).executeTakeFirstOrThrow();
+
+    const triager = await e2e.user(['triager']);
+    const { page } = await e2e.newSession();
+    await signIn(page, { email: triager.row.email, totpSecret: triager.totpSecret });
+    await page.goto('/incidents');
+    const row = page.locator('tr', { has: page.locator(`a[href="/incidents/${incident.id}"]`) });
+    await pwExpect(row).toContainText('open report');
+    await pwExpect(row).toContainText('not encrypted');
+    await row.locator(`a[href="/incidents/${incident.id}"]`).click();
+    await pwExpect(page.getByRole('heading', { name: 'Sent unencrypted' })).toBeVisible();
+    // Nothing sealed: no key to unlock, no messages, no reply, no unsealing.
+    await pwExpect(page.getByLabel('Key passphrase')).toHaveCount(0);
+    await pwExpect(page.getByRole('heading', { name: 'Messages' })).toHaveCount(0);
+    await pwExpect(page.getByRole('button', { name: 'Unseal…' })).toHaveCount(0);
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await pwExpect(page.getByRole('button', { name: 'Acknowledge' })).toHaveCount(0);
+    expect((await e2e.context.db.selectFrom('incidents').select('state').where('id', '=', incident.id).executeTakeFirstOrThrow()).state).toBe('acknowledged');
+    // The content is read on the report.
+    await page.getByRole('link', { name: 'Open the report' }).click();
+    await pwExpect(page.getByRole('heading', { name: plainSubject })).toBeVisible();
+    await pwExpect(page.getByText(canary, { exact: false })).toBeVisible();
   });
 
   test('a mailed message that decompresses beyond 64 MB is not opened in the page', async () => {

@@ -369,6 +369,9 @@ describe.each(DIALECTS)('the SMTP mail intake on %s', (engine) => {
     const detail = await t.request({ method: 'GET', url: `/api/v1/incidents/${incident.id}`, token: triager.token });
     expect(detail.statusCode, detail.body).toBe(200);
     expect(detail.json()).toMatchObject({ sealed: false, reportId: report.id, unsealedAt: null, messages: 0, items: [], state: 'new', alarms: 2 });
+    // Audited as a reading, not as a reading of sealed content (there is none).
+    const reads = await t.context.db.selectFrom('audit_events').select('action').where('object_id', '=', incident.id).where('action', 'in', ['incident.read', 'incident.sealed_read']).execute();
+    expect(reads.map((r) => r.action)).toEqual(['incident.read']);
     const listed = (await t.request({ method: 'GET', url: '/api/v1/incidents?state=new', token: triager.token })).json().items;
     expect(listed.find((i: { id: string }) => i.id === incident.id)).toMatchObject({ sealed: false, reportId: report.id });
     // Nothing in this file is unsealed: sealed exactly when no report is named.

@@ -423,7 +423,10 @@ describe.each(DIALECTS)('sealed incidents on %s', (engine) => {
     });
     expect(res.statusCode, res.body).toBe(201);
     const { reportId, incident } = res.json();
-    expect(incident).toMatchObject({ reportId, unsealedBy: triager.row.email, state: 'acknowledged' });
+    // Still a sealed incident (its messages stay on it): only plain mail is open from the start.
+    expect(incident).toMatchObject({ reportId, unsealedBy: triager.row.email, state: 'acknowledged', sealed: true });
+    const read = await t.request({ method: 'GET', url: `/api/v1/incidents/${anonymous.id}`, token: lead.token });
+    expect(read.json()).toMatchObject({ sealed: true, messages: 1 });
     const report = await t.request({ method: 'GET', url: `/api/v1/reports/${reportId}`, token: lead.token });
     expect(report.json()).toMatchObject({ title: 'Stored XSS in profile', programId: program.id, reporterId: triager.row.id });
     const [audit] = await auditOf(anonymous.id, 'incident.unsealed');

@@ -306,6 +306,10 @@ export async function readReporterPublicKey(text: string, field: string, now: Da
   if (Buffer.byteLength(armored) > KEY_MAX_BYTES) throw openpgpInvalid(field, `is too large for one key (at most ${KEY_MAX_BYTES} bytes)`);
   if (/^-----BEGIN PGP PRIVATE KEY BLOCK-----/.test(armored)) throw openpgpInvalid(field, 'is a private key: give only your public key (it was not stored)');
   if (!/^-----BEGIN PGP PUBLIC KEY BLOCK-----/.test(armored)) throw openpgpInvalid(field, 'is not an armoured OpenPGP public key (-----BEGIN PGP PUBLIC KEY BLOCK-----)');
+  // OpenPGP.js reads the first block and ignores what follows: a second block would be dropped unseen.
+  const blocks = armored.split('-----BEGIN PGP').length - 1;
+  if (blocks > 1) throw openpgpInvalid(field, `holds ${blocks} armoured blocks; give one public key`);
+  if (!armored.endsWith('-----END PGP PUBLIC KEY BLOCK-----')) throw openpgpInvalid(field, 'has text after the -----END PGP PUBLIC KEY BLOCK----- line, or no such line');
   const openpgp = await loadOpenPgp();
   let keys: Key[];
   try {
@@ -315,7 +319,7 @@ export async function readReporterPublicKey(text: string, field: string, now: Da
   }
   if (keys.length !== 1) throw openpgpInvalid(field, `holds ${keys.length} keys; give one`);
   const key = keys[0]!;
-  if (!(await canEncrypt(key, now))) throw openpgpInvalid(field, 'has no valid encryption key (expired, revoked, or signing only)');
+  if (!(await canEncrypt(key, now))) throw openpgpInvalid(field, 'has no valid encryption key (expired, revoked, signing only, or its subkey signatures do not verify)');
   return key;
 }
 

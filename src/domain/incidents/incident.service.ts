@@ -362,7 +362,8 @@ async function detail(context: AppContext, db: Executor, row: IncidentRow, staff
 
 /**
  * One incident with its sealed messages (ciphertext). Every reading is an audit event
- * (`incident.sealed_read`), written before the content is returned.
+ * (`incident.sealed_read`), written before the content is returned; reading a plain-mail incident,
+ * which holds nothing sealed, is `incident.read`.
  */
 export async function readIncident(context: AppContext, actor: Actor, id: string): Promise<IncidentDetail> {
   return context.db.transaction().execute(async (trx) => {
@@ -370,7 +371,7 @@ export async function readIncident(context: AppContext, actor: Actor, id: string
     assertCanReadIncident(actor, row);
     const result = await detail(context, trx, row, canActOnIncidents(actor));
     await recordAudit(context, trx, actor, {
-      action: 'incident.sealed_read',
+      action: isSealed(row) ? 'incident.sealed_read' : 'incident.read',
       objectType: 'incident',
       objectId: row.id,
       data: { messages: result.items.length, owner: isIncidentOwner(actor, row) },
