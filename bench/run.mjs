@@ -14,10 +14,12 @@
 //      statements and group commit, in a copy of the database just measured. Nothing else: no
 //      authentication, validation, query builder or answer. It is reported for all four parts, for
 //      the first three, and for the report row alone. On this 2-core machine even the report row
-//      alone keeps about a fifth of the bare route's throughput (0.19), the first three parts an
-//      eighth (0.13), all four a thirtieth (0.036); cvdesk matched the four-part floor (it writes
-//      the term index in sorted batches after commit, which the floor does not). No design that
-//      stores the report at acknowledgement reaches 0.3 here. (Profile of cvdesk itself, node --cpu-prof: SQLite ~46%,
+//      alone keeps about a sixth of the bare route's throughput (0.16 on a quiet machine, 0.19
+//      on a noisier one), the first three parts a tenth (0.09), all four a thirtieth (0.028);
+//      cvdesk matched the four-part floor (0.98: it writes the term index in sorted batches after
+//      commit, which the floor does not). SQLite takes one writer at a time, so moving the writes
+//      to another thread would not lift the report row's own share. No design that stores the
+//      report at acknowledgement reaches 0.3 here. (Profile of cvdesk itself, node --cpu-prof: SQLite ~46%,
 //      of which the deferred term index ~11%; commits ~9%; query building ~10%; Markdown rendering
 //      of the answer ~6%; garbage collection ~4-6%.)
 import { spawnSync } from 'node:child_process';
