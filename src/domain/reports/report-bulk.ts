@@ -4,6 +4,7 @@ import { AppError, invalid } from '../../shared/errors.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCanTriage, canTriage } from './report.policy.js';
 import { getReportRow, transitionReport, updateTriage } from './report.service.js';
+import { cleanLabels } from './report.js';
 
 /** `label` adds and removes labels on each report, keeping the report's others. */
 export type BulkAction =
@@ -12,11 +13,6 @@ export type BulkAction =
   | { action: 'spam'; reason: string };
 
 export const BULK_MAX = 100;
-
-/** Labels as they are compared and stored: trimmed, no blanks, no repeats. */
-function cleanLabels(labels: readonly string[]): string[] {
-  return [...new Set(labels.map((label) => label.trim()).filter(Boolean))];
-}
 
 /** A report's labels with those of `add` it lacks appended and those of `remove` taken out. */
 function relabel(current: readonly string[], add: readonly string[], remove: readonly string[]): string[] {

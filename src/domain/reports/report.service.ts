@@ -21,7 +21,7 @@ import { MAX_EVENTS_PER_REPORT, countEvents, findAsset, findEvents, findReport, 
 import { scoreReportVectors, suggestedPriority } from './report-severity.js';
 import { CLOSING_STATES, assertTransition, type ReportState } from './report-state.js';
 import { bountyAwardedAt, dueTimes, slaClocks } from './report-sla.js';
-import { REPORT_LIMITS, presentEvent, presentReport, type ReportEventRow, type ReportRow, type ReportView, type ScoredVector } from './report.js';
+import { REPORT_LIMITS, cleanLabels, presentEvent, presentReport, type ReportEventRow, type ReportRow, type ReportView, type ScoredVector } from './report.js';
 import { addCollaborators, isReportCollaborator, type CollaboratorInput } from '../rewards/collaborators.js';
 import { applyReportOutcome, assertWithinSubmissionLimit } from '../reputation/reputation.service.js';
 
@@ -78,7 +78,8 @@ export async function submitReport(context: AppContext, trx: Executor, actor: Ac
   const steps = requireText(input.steps ?? '', '/steps', REPORT_LIMITS.text, false);
   const impact = requireText(input.impact ?? '', '/impact', REPORT_LIMITS.impact, false);
   const outOfScope: string[] = [];
-  const assets = await findAssets(trx, program.id);
+  // Only a submission naming an asset reads the scope (most do not: keep the hot path lean).
+  const assets = input.asset || input.assetOther ? await findAssets(trx, program.id) : [];
   let asset: AssetRow | undefined;
   if (input.asset) {
     asset = assets.find((a) => a.id === input.asset);
@@ -374,7 +375,7 @@ export async function updateTriage(context: AppContext, trx: Executor, actor: Ac
     await event('priority', true, { from: report.priority, to: changes.priority });
   }
   if (changes.labels !== undefined) {
-    const labels = [...new Set(changes.labels.map((l) => l.trim()).filter(Boolean))];
+    const labels = cleanLabels(changes.labels);
     if (labels.length > REPORT_LIMITS.labels) throw invalid('/labels', `at most ${REPORT_LIMITS.labels} labels`);
     if (labels.some((l) => l.length > REPORT_LIMITS.label)) throw invalid('/labels', `each label at most ${REPORT_LIMITS.label} characters`);
     if (JSON.stringify(labels) !== report.labels) {
@@ -422,19 +423,16 @@ export async function updateTriage(context: AppContext, trx: Executor, actor: Ac
   // Fields sent with the values the report has already (an unchanged severity form) change nothing.
   if (Object.keys(set).length === 0) return report;
   const updated = await touch(context, trx, actor, report, set, severityChanged);
-  const unchanged = new Set([
-    ...(set.assignee_id === undefined ? ['assigneeId'] : []),
-    ...(set.labels === undefined ? ['labels'] : []),
-    ...(severityChanged ? [] : ['cvss']),
-    ...(set.cwe === undefined ? ['cwe'] : []),
-    ...(assetChange ? [] : ['assetId']),
-  ]);
-  await recordAudit(context, trx, actor, {
-    action: 'report.triage_changed',
-    objectType: 'report',
-    objectId: id,
-    data: { fields: Object.keys(changes).filter((field) => !unchanged.has(field)), ...(assetChange ? { asset: assetChange } : {}) },
-  });
+  // The fields that changed (a priority given is always kept: it marks the priority as chosen).
+  const fields = [
+    ...(set.assignee_id !== undefined ? ['assigneeId'] : []),
+    ...(changes.priority !== undefined ? ['priority'] : []),
+    ...(set.labels !== undefined ? ['labels'] : []),
+    ...(severityChanged ? ['cvss'] : []),
+    ...(set.cwe !== undefined ? ['cwe'] : []),
+    ...(assetChange ? ['assetId'] : []),
+  ];
+  await recordAudit(context, trx, actor, { action: 'report.triage_changed', objectType: 'report', objectId: id, data: { fields, ...(assetChange ? { asset: assetChange } : {}) } });
   if (severityChanged) await publishReportEvent(context, trx, actor, { type: 'report.severity_changed', report: updated });
   if (set.assignee_id !== undefined) await publishReportEvent(context, trx, actor, { type: 'report.assigned', report: updated, assigneeId: set.assignee_id });
   return updated;

@@ -18,6 +18,11 @@ export const REPORT_LIMITS = {
   assetOther: 500,
 } as const;
 
+/** Labels as they are compared and stored: trimmed, no blanks, no repeats, in the order given. */
+export function cleanLabels(labels: readonly string[]): string[] {
+  return [...new Set(labels.map((label) => label.trim()).filter(Boolean))];
+}
+
 export interface ScoredVector {
   vector: string;
   version: '3.0' | '3.1' | '4.0';
